@@ -1,0 +1,98 @@
+"""The ``partner-codegen`` command: generate, check and validate.
+
+Exit codes: 0 success; 1 ``check`` found differences; 2 bad input (the spec, or an argument),
+with one line per problem naming the file and JSON pointer; 3 a bug in the generator itself,
+with a request to report it. No traceback reaches the user, and the output directory is only
+ever written after everything rendered successfully.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import GenerationError, SpecErrors
+from .format import FormatError
+from .load import load
+from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, generate_tree
+from .validate import validate
+from .write import compare, write
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partner-codegen",
+        description="Generate a typed httpx client and pydantic models from an OpenAPI 3 document.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("generate", "write the client package to --out"),
+        ("check", "exit 1 if --out is not exactly what SPEC produces"),
+    ):
+        cmd = commands.add_parser(name, help=text, description=text)
+        cmd.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, help=f"OpenAPI document (default {DEFAULT_SPEC})")
+        cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
+        cmd.add_argument("--package", default=DEFAULT_PACKAGE, help=f"Python package name (default {DEFAULT_PACKAGE})")
+    cmd = commands.add_parser("validate", help="check SPEC and report every problem")
+    cmd.add_argument("spec", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        count = len(exc.errors)
+        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except GenerationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (FormatError, Exception) as exc:  # the last line of defence
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in partner-codegen, not in your spec; nothing was written. "
+            "Please report it with the spec that triggered it.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "validate":
+        validate(load(args.spec))
+        print(f"{args.spec}: valid")
+        return EXIT_OK
+    if not args.package.isidentifier():
+        raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
+    files = generate_tree(args.spec, package=args.package)
+    if args.command == "check":
+        diff = compare(files, args.out)
+        if diff.clean:
+            print(f"{args.out}: up to date with {args.spec}")
+            return EXIT_OK
+        print(f"{args.out} differs from what {args.spec} produces:\n{diff.summary()}")
+        print("Run `make generate` (or `partner-codegen generate`) and commit the result.")
+        return EXIT_DIFFERENT
+    diff = write(files, args.out)
+    if diff.clean:
+        print(f"{args.out}: already up to date ({len(files)} files)")
+    else:
+        print(
+            f"{args.out}: {len(diff.changed)} changed, {len(diff.missing)} added, "
+            f"{len(diff.stale)} removed ({len(files)} files)"
+        )
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

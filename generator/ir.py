@@ -1,0 +1,216 @@
+"""The intermediate representation: what the generated package will contain, as plain data.
+
+:mod:`generator.model` builds these frozen dataclasses from a spec; :mod:`generator.render`
+only places their precomputed text into templates. Every string here that came from the spec
+is either a sanitised identifier or a Python literal made by :func:`py_literal`, so no spec
+text can reach generated code unescaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def py_literal(value: object) -> str:
+    """A Python literal for a JSON scalar: ``repr`` is exact and injection-safe for these types."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)
+    raise TypeError(f"not a JSON scalar: {type(value).__name__}")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Import:
+    """``from module import name``; collected per generated module and printed sorted."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeExpr:
+    """A type as the generated code spells it.
+
+    ``annotation`` is the model-side type; ``param_annotation`` is what a method accepts for it
+    (models may also be given as plain dicts). ``refs`` names the generated classes and aliases
+    the expression mentions, for ordering definitions.
+    """
+
+    annotation: str
+    param_annotation: str
+    imports: frozenset[Import] = frozenset()
+    refs: frozenset[str] = frozenset()
+    nullable: bool = False
+    is_model: bool = False
+    param_imports: frozenset[Import] = frozenset()
+    """Imports ``param_annotation`` needs (``imports`` serves ``annotation``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDef:
+    """One property of a model."""
+
+    name: str
+    wire_name: str
+    type: TypeExpr
+    required: bool
+    read_only: bool
+    nullable: bool
+    redact: bool
+    description: str
+    annotation: str
+    """The full annotation, ``| None`` added for optional fields."""
+    default: str | None
+    """The right-hand side (``None``, a literal, or a ``Field(...)`` call); ``None`` if required without alias."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelDef:
+    """A pydantic model class for an object schema (allOf parts merged in)."""
+
+    name: str
+    pointer: str
+    description: str
+    fields: tuple[FieldDef, ...]
+    extra: str
+    """pydantic ``extra`` setting: ``forbid`` for request-only ``additionalProperties: false``."""
+    read_only: tuple[str, ...]
+    nullable: tuple[str, ...]
+    refs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AliasDef:
+    """A named type alias (unions, named non-object schemas) in ``models.py``."""
+
+    name: str
+    pointer: str
+    description: str
+    type: TypeExpr
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One keyword argument of a method: an operation parameter or a request body property."""
+
+    name: str
+    wire_name: str
+    location: str
+    """``path``, ``query``, ``header``, ``cookie`` or ``body``."""
+    annotation: str
+    required: bool
+    description: str
+    datatype: str
+    """The JSON type name for the docs' parameter table (``boolean``, ``string``...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One HTTP operation, as a method of a resource."""
+
+    operation_id: str
+    method_name: str
+    resource: str
+    http_method: str
+    path: str
+    pointer: str
+    summary: str
+    description: str
+    params: tuple[Param, ...]
+    body_model: str | None
+    """The model the keyword arguments are validated into, or ``None`` for a non-object body."""
+    body_param: str | None
+    """The single ``body`` argument's name when the body is not an object model."""
+    body_adapter: str | None
+    """Type expression to validate a non-object body with."""
+    content_type: str | None
+    success_status: int
+    response_type: str
+    """Return annotation: a type, ``None`` for empty responses."""
+    response_model: str | None
+    """Type expression the JSON body is validated into; ``None`` for no content."""
+    error_model: str | None
+    documented_required: tuple[str, ...]
+    documented_optional: tuple[str, ...]
+    accessible_by: str
+    """``select``/``insert``/``update``/``delete`` for CRUD on a resource, else ``exec``."""
+    refs: frozenset[str]
+    """Generated classes and aliases the method's signature and body mention."""
+    imports: frozenset[Import]
+
+    @property
+    def query(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "query")
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def headers(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "header")
+
+    @property
+    def cookies(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "cookie")
+
+    @property
+    def body_fields(self) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.location == "body")
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A group of operations, exposed as an attribute of the client (``client.signups``)."""
+
+    name: str
+    attribute: str
+    class_name: str
+    module: str
+    operations: tuple[Operation, ...]
+    doc_params: tuple[DocParam, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocParam:
+    """A row of the parameters table in ``METHODS.md``."""
+
+    name: str
+    datatype: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """Which credentials the client takes, and the environment variables it falls back to."""
+
+    basic: bool
+    bearer: bool
+    key_env: str
+    secret_env: str
+    token_env: str
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    """Everything the templates need for one generated package."""
+
+    title: str
+    version: str
+    description: str
+    spec_file: str
+    spec_sha256: str
+    package: str
+    distribution: str
+    client_name: str
+    server_url: str
+    service_id: str
+    auth: Auth
+    models: tuple[ModelDef, ...]
+    aliases: tuple[AliasDef, ...]
+    definitions: tuple[ModelDef | AliasDef, ...]
+    """Models and aliases in dependency order (what ``models.py`` prints)."""
+    resources: tuple[Resource, ...]
+
+    @property
+    def operations(self) -> tuple[Operation, ...]:
+        return tuple(op for r in self.resources for op in r.operations)

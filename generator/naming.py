@@ -1,0 +1,130 @@
+"""Turning names from a spec into safe, readable, unique Python identifiers.
+
+Names in a spec are untrusted text: they may be keywords, start with digits, hold punctuation
+or non-ASCII letters, or collide with each other after normalisation. Every identifier the
+generated code uses passes through :func:`identifier` (or the snake/pascal helpers built on it),
+and every scope allocates names through :class:`NameAllocator` so collisions get a stable suffix.
+The wire name is always kept separately (as a pydantic alias or a dict key).
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+
+# Attributes of pydantic.BaseModel that a field must not shadow.
+PYDANTIC_RESERVED = frozenset(
+    {
+        "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
+        "schema", "schema_json", "update_forward_refs", "validate", "fields",
+    }
+)
+PYTHON_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) - {"_"}
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+_WORD_BOUNDARY = re.compile(
+    r"[A-Z]+(?=[A-Z][a-z])"  # acronym before a capitalised word: "HTTPServer" -> HTTP
+    r"|[A-Z]?[a-z]+"  # capitalised or lower word
+    r"|[A-Z]+"  # acronym
+    r"|[0-9]+"  # digits
+)
+
+
+def _ascii_words(text: str, pattern: re.Pattern[str]) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", folded):
+        words.extend(pattern.findall(chunk))
+    return words
+
+
+def words(text: str) -> list[str]:
+    """Split ``text`` into words on case changes, digits and punctuation (ASCII-folded)."""
+    return _ascii_words(text, _WORD_BOUNDARY)
+
+
+def _join_digits(parts: list[str]) -> list[str]:
+    """Glue a run of digits to the word before it: ``["partner", "v", "2"]`` -> ``["partner", "v2"]``."""
+    out: list[str] = []
+    for part in parts:
+        if part.isdigit() and out and not out[-1].isdigit():
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
+
+
+def snake(text: str) -> str:
+    """``signupPartnerV2Link`` -> ``signup_partner_v2_link``; empty string if nothing is left."""
+    return "_".join(w.lower() for w in _join_digits(words(text)))
+
+
+def legacy_snake(text: str) -> str:
+    """The older documentation's naming: a break only where a lower-case letter meets a capital.
+
+    So a digit glues to the next word: ``signupPartnerV2Link`` -> ``signup_partner_v2link``.
+    """
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", text).lower()
+
+
+def pascal(text: str) -> str:
+    """``partner.v2.Organization`` -> ``PartnerV2Organization``; empty string if nothing is left."""
+    return "".join(w[:1].upper() + w[1:] for w in _join_digits(words(text)))
+
+
+def identifier(candidate: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+    """Make ``candidate`` a valid, non-reserved Python identifier.
+
+    A leading digit gets the ``fallback`` prefix's first letter pattern (``2fa`` -> ``field_2fa``);
+    keywords, soft keywords and ``reserved`` names get a trailing underscore (``from`` ->
+    ``from_``); names that start with an underscore lose it (pydantic treats those as private).
+    """
+    name = candidate.strip("_") or fallback
+    if not name.isidentifier() or not name.isascii():
+        name = re.sub(r"[^0-9A-Za-z_]", "_", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode())
+        name = re.sub(r"_+", "_", name).strip("_") or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if name in PYTHON_KEYWORDS or name in reserved:
+        name = f"{name}_"
+    return name
+
+
+def snake_identifier(text: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A snake_case identifier for a method, parameter or field name."""
+    return identifier(snake(text) or text, fallback=fallback, reserved=reserved)
+
+
+def pascal_identifier(text: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+    """A PascalCase identifier for a class or type alias."""
+    name = pascal(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    return identifier(name, fallback=fallback, reserved=reserved)
+
+
+class NameAllocator:
+    """Hands out unique names within one scope, suffixing ``_2``, ``_3``... on collision.
+
+    Allocation order is the caller's (document order), so the same spec always gets the same
+    names, whatever the hash seed.
+    """
+
+    def __init__(self, taken: frozenset[str] | set[str] = frozenset()) -> None:
+        self._taken: set[str] = set(taken)
+
+    def allocate(self, name: str, *, separator: str = "_") -> str:
+        if name not in self._taken:
+            self._taken.add(name)
+            return name
+        index = 2
+        while f"{name}{separator}{index}" in self._taken:
+            index += 1
+        unique = f"{name}{separator}{index}"
+        self._taken.add(unique)
+        return unique
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._taken

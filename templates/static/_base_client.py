@@ -1,0 +1,358 @@
+"""The request machinery every generated client shares: build, send, check, parse.
+
+Generated resource methods describe a call (method, path template, arguments, the body model,
+the response type) and hand it to :meth:`SyncAPIClient.request` or
+:meth:`AsyncAPIClient.request`. Building the request and reading the response are plain
+functions shared by both; only sending differs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+from collections.abc import Generator, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    status_error_class,
+)
+from ._models import REQUEST_CONTEXT
+from ._types import OMIT, Omit, TimeoutTypes
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncAPIClient",
+    "BearerAuth",
+    "SyncAPIClient",
+    "build_body",
+    "credentials_auth",
+]
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+"""60 s for the whole exchange, 10 s to connect."""
+
+T = TypeVar("T")
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(tp)
+    if adapter is None:
+        adapter = _ADAPTERS[tp] = TypeAdapter(tp)
+    return adapter
+
+
+class BearerAuth(httpx.Auth):
+    """``Authorization: Bearer <token>``; the token never appears in ``repr``."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(token='**********')"
+
+
+def credentials_auth(
+    *,
+    api_key: str | None,
+    api_secret: str | None,
+    bearer_token: str | None,
+    key_env: str | None,
+    secret_env: str | None,
+    token_env: str | None,
+) -> httpx.Auth:
+    """Pick the credentials: explicit arguments first, then the environment.
+
+    Exactly one kind may be given explicitly; with none given, an API key pair from the
+    environment wins over a bearer token from the environment.
+    """
+    explicit_basic = api_key is not None or api_secret is not None
+    if explicit_basic and bearer_token is not None:
+        raise ValueError("pass either api_key/api_secret or bearer_token, not both")
+    if bearer_token is not None:
+        return BearerAuth(bearer_token)
+    if not explicit_basic:
+        api_key = os.environ.get(key_env) if key_env else None
+        api_secret = os.environ.get(secret_env) if secret_env else None
+        if api_key is None and api_secret is None:
+            token = os.environ.get(token_env) if token_env else None
+            if token:
+                return BearerAuth(token)
+    if api_key and api_secret and key_env is not None:
+        return httpx.BasicAuth(api_key, api_secret)
+    names = [n for n in (key_env, secret_env) if n] + ([token_env] if token_env else [])
+    hint = f" or set {', '.join(names)}" if names else ""
+    raise ValueError(f"no credentials: pass api_key and api_secret, or bearer_token{hint}")
+
+
+def format_path(template: str, values: Mapping[str, object]) -> str:
+    """Fill ``{name}`` placeholders, percent-encoding each value (``/`` included)."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", quote(_scalar(value), safe=""))
+    return template
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    return str(value)
+
+
+def encode_params(values: Mapping[str, object]) -> list[tuple[str, str]]:
+    """Query or header values as wire strings; omitted ones dropped, lists repeated (``explode``)."""
+    out: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if isinstance(value, Omit):
+            continue
+        if isinstance(value, (list, tuple)):
+            out.extend((name, _scalar(item)) for item in value)
+        elif value is None:
+            out.append((name, ""))
+        else:
+            out.append((name, _scalar(value)))
+    return out
+
+
+def build_body(model: type[BaseModel], fields: Mapping[str, object]) -> Any:
+    """Validate the given keyword arguments as ``model`` and return the JSON to send.
+
+    Raises :class:`pydantic.ValidationError`, naming the offending field, before any I/O.
+    """
+    given = {name: value for name, value in fields.items() if not isinstance(value, Omit)}
+    instance = model.model_validate(given)
+    return instance.model_dump(mode="json", by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
+
+
+def build_value(tp: Any, value: object) -> Any:
+    """Validate a whole (non-object) body against ``tp`` and return its JSON form."""
+    adapter = _adapter(tp)
+    return adapter.dump_python(
+        adapter.validate_python(value), mode="json", by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+    )
+
+
+def parse_response(response: httpx.Response, cast_to: Any, error_model: Any) -> Any:
+    """Raise the matching :class:`APIStatusError` for an error status; else parse the body."""
+    if response.is_error:
+        raise _status_error(response, error_model)
+    if cast_to is None:
+        return None
+    try:
+        if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
+            return cast_to.model_validate_json(response.content)
+        return _adapter(cast_to).validate_json(response.content)
+    except PydanticValidationError as exc:
+        raise APIResponseValidationError(
+            f"{response.status_code} response does not match the documented schema: {exc.error_count()} error(s)",
+            response=response,
+        ) from exc
+
+
+def _status_error(response: httpx.Response, error_model: Any) -> APIStatusError:
+    body: Any
+    try:
+        body = response.json()
+    except ValueError:
+        body = response.text
+    if error_model is not None and isinstance(body, dict):
+        with contextlib.suppress(PydanticValidationError):
+            body = _adapter(error_model).validate_python(body)
+    raw_errors = getattr(body, "errors", None) if not isinstance(body, dict) else body.get("errors")
+    errors = list(raw_errors) if isinstance(raw_errors, list) else []
+    reason = response.reason_phrase or "error"
+    summary = _error_summary(errors)
+    request_id = response.headers.get("x-request-id")
+    message = f"{response.status_code} {reason}" + (f": {summary}" if summary else "")
+    if request_id:
+        message += f" (request id {request_id})"
+    return status_error_class(response.status_code)(message, response=response, body=body, errors=errors)
+
+
+def _error_summary(errors: list[Any]) -> str:
+    parts = []
+    for error in errors[:3]:
+        get = error.get if isinstance(error, dict) else lambda key, e=error: getattr(e, key, None)
+        text = get("detail") or get("title") or get("code")
+        if isinstance(text, str) and text:
+            parts.append(text)
+    return "; ".join(parts)
+
+
+class _BaseClient:
+    """Configuration shared by the sync and async clients."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: httpx.Auth | None,
+        timeout: TimeoutTypes | Omit,
+        user_agent: str,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
+        self._auth = auth
+        self._user_agent = user_agent
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _build_request(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        json_body: Any,
+        has_body: bool,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, object] | None,
+        timeout: TimeoutTypes | Omit,
+    ) -> httpx.Request:
+        url = self.base_url + (format_path(path, path_params) if path_params else path)
+        params = httpx.QueryParams(tuple(encode_params(query or {}) + encode_params(extra_query or {})))
+        all_headers: dict[str, str] = {"Accept": "application/json", "User-Agent": self._user_agent}
+        all_headers.update(encode_params(headers or {}))
+        all_headers.update(extra_headers or {})
+        chosen = self.timeout if isinstance(timeout, Omit) else timeout
+        return client.build_request(
+            method,
+            url,
+            params=params,
+            headers=all_headers,
+            json=json_body if has_body else None,
+            timeout=chosen,
+        )
+
+
+class SyncAPIClient(_BaseClient):
+    """Sends requests through an :class:`httpx.Client` (one is created if none is given)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: httpx.Auth | None,
+        timeout: TimeoutTypes | Omit = OMIT,
+        http_client: httpx.Client | None,
+        user_agent: str,
+    ) -> None:
+        super().__init__(base_url=base_url, auth=auth, timeout=timeout, user_agent=user_agent)
+        self._owns_client = http_client is None
+        self._client = http_client if http_client is not None else httpx.Client()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        error_model: Any = None,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        json_body: Any = None,
+        has_body: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | Omit = OMIT,
+    ) -> Any:
+        request = self._build_request(
+            self._client, method, path, path_params=path_params, query=query, headers=headers,
+            json_body=json_body, has_body=has_body, extra_headers=extra_headers,
+            extra_query=extra_query, timeout=timeout,
+        )
+        try:
+            response = self._client.send(request, auth=self._auth)
+        except httpx.TimeoutException as exc:
+            raise APITimeoutError(request=request) from exc
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"Connection error: {type(exc).__name__}", request=request) from exc
+        return parse_response(response, cast_to, error_model)
+
+    def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseClient):
+    """Sends requests through an :class:`httpx.AsyncClient` (one is created if none is given)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: httpx.Auth | None,
+        timeout: TimeoutTypes | Omit = OMIT,
+        http_client: httpx.AsyncClient | None,
+        user_agent: str,
+    ) -> None:
+        super().__init__(base_url=base_url, auth=auth, timeout=timeout, user_agent=user_agent)
+        self._owns_client = http_client is None
+        self._client = http_client if http_client is not None else httpx.AsyncClient()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        error_model: Any = None,
+        path_params: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        json_body: Any = None,
+        has_body: bool = False,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | Omit = OMIT,
+    ) -> Any:
+        request = self._build_request(
+            self._client, method, path, path_params=path_params, query=query, headers=headers,
+            json_body=json_body, has_body=has_body, extra_headers=extra_headers,
+            extra_query=extra_query, timeout=timeout,
+        )
+        try:
+            response = await self._client.send(request, auth=self._auth)
+        except httpx.TimeoutException as exc:
+            raise APITimeoutError(request=request) from exc
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"Connection error: {type(exc).__name__}", request=request) from exc
+        return parse_response(response, cast_to, error_model)
+
+    async def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
