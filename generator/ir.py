@@ -101,6 +101,8 @@ class Param:
     description: str
     datatype: str
     """The JSON type name for the docs' parameter table (``boolean``, ``string``...)."""
+    runtime_type: str
+    """The type expression the argument is validated against before sending."""
 
 
 @dataclass(frozen=True, slots=True)

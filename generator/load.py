@@ -22,6 +22,10 @@ from .errors import SpecError, SpecErrors, pointer
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class RefCycleError(KeyError):
+    """A chain of ``$ref`` that comes back to where it started."""
+
+
 class _SpecLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """Safe loader without the implicit timestamp type (specs want the text)."""
 
@@ -62,7 +66,7 @@ class Document:
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen:
-                raise KeyError(ref)
+                raise RefCycleError(ref)
             seen.add(ref)
             node = self.resolve(ref)
         return node
@@ -161,5 +165,7 @@ def check_refs(doc: Document) -> Iterator[SpecError]:
             continue
         try:
             doc.deref({"$ref": ref})
+        except RefCycleError:
+            yield SpecError(doc.file, at, f"$ref {ref!r} leads to a cycle of references that never reaches a schema")
         except KeyError:
             yield SpecError(doc.file, at, f"$ref {ref!r} does not resolve")

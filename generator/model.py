@@ -109,6 +109,7 @@ class _Builder:
         self.aliases: dict[str, AliasDef] = {}
         self.discriminated: dict[str, dict[str, set[str]]] = {}  # model -> property -> values
         self.order: list[str] = []
+        self.owners: dict[str, str] = {}  # pointer of an object schema -> its class name
         schemas = self.components("schemas")
         for key in schemas:
             ref = "#/components/schemas/" + escape_pointer_token(key)
@@ -335,6 +336,7 @@ class _Builder:
                 )
         # A component's name was allocated up front; an inline schema gets a fresh one.
         name = hint if named else self.class_names.allocate(hint, separator="")
+        self.owners[at] = name
         self.pending[name] = _PendingModel(
             name=name,
             pointer=at,
@@ -386,6 +388,12 @@ class _Builder:
             self.error(at, f"required property {name!r} is not defined in properties")
         return listed, required & set(properties), forbid, description
 
+    def property_hint(self, where: str, wire: str, fallback_owner: str) -> str:
+        """Name for an inline property schema: the class that declares it + the property."""
+        owner_at = where.rsplit("/properties/", 1)[0]
+        owner = self.owners.get(owner_at, fallback_owner)
+        return owner + naming.pascal_identifier(wire, fallback="Field")
+
     # ----------------------------------------------------------------- models
     def finish_models(self, usage: _Usage) -> list[ModelDef]:
         """Resolve every pending model's fields (types may add more models as they go)."""
@@ -407,7 +415,7 @@ class _Builder:
             if wire in tags:
                 texpr = self.literal_type(sorted(tags[wire]), where)
             else:
-                texpr = self.type_of(prop, where, pm.name + naming.pascal_identifier(wire, fallback="Field"))
+                texpr = self.type_of(prop, where, self.property_hint(where, wire, pm.name))
             refs |= texpr.refs
             candidate = wire if wire.isidentifier() and wire.isascii() else naming.snake(wire)
             name = names.allocate(naming.identifier(candidate, fallback="field", reserved=RESERVED_FIELD_NAMES))
@@ -740,11 +748,12 @@ def _operation(
             media: Any = next(iter(content.values()), {}) if isinstance(content, dict) and content else {}
             schema = media.get("schema") if isinstance(media, dict) else None
         texpr = use(b.type_of(schema, param_at + "/schema", op_pascal + naming.pascal_identifier(wire, fallback="Param")))
+        use(texpr, as_param=False)  # validated against the model-side type at call time
         required = location == "path" or param.get("required") is True
         name = args.allocate(naming.snake_identifier(wire, fallback="param", reserved=RESERVED_ARGUMENTS))
         description = _text(param.get("description"))
         datatype = _datatype(b.deref(schema, param_at)[0])
-        params.append(Param(name, wire, location, texpr.param_annotation, required, description, datatype))
+        params.append(Param(name, wire, location, texpr.param_annotation, required, description, datatype, texpr.annotation))
         (required_doc if required else optional_doc).append(wire)
     for wire in sorted(declared - {w for (w, loc) in merged if loc == "path"}):
         b.error(at, f"path template variable {{{wire}}} has no path parameter")
@@ -771,10 +780,10 @@ def _operation(
                 resolved = resolved if isinstance(resolved, dict) else {}
                 if pm.read_only_schema or _flag(prop, resolved, "readOnly"):
                     continue
-                ftype = use(b.type_of(prop, where, pm.name + naming.pascal_identifier(wire, fallback="Field")))
+                ftype = use(b.type_of(prop, where, b.property_hint(where, wire, pm.name)))
                 required = wire in pm.required
                 name = args.allocate(naming.snake_identifier(wire, fallback="field", reserved=RESERVED_ARGUMENTS))
-                params.append(Param(name, wire, "body", ftype.param_annotation, required, _text(resolved.get("description")), _datatype(resolved)))
+                params.append(Param(name, wire, "body", ftype.param_annotation, required, _text(resolved.get("description")), _datatype(resolved), ftype.annotation))
                 if required:
                     required_doc.append(wire)
         else:
@@ -783,7 +792,7 @@ def _operation(
             body_param = args.allocate("body")
             body_adapter = texpr.annotation
             required = isinstance(body, dict) and body.get("required") is True
-            params.append(Param(body_param, "body", "body", texpr.param_annotation, required, _text(body.get("description") if isinstance(body, dict) else ""), _datatype(schema)))
+            params.append(Param(body_param, "body", "body", texpr.param_annotation, required, _text(body.get("description") if isinstance(body, dict) else ""), _datatype(schema), texpr.annotation))
 
     responses = op.get("responses") or {}
     success = sorted(code for code in responses if _SUCCESS.match(code))
@@ -889,8 +898,7 @@ def _propagate_usage(b: _Builder, usage: _Usage) -> None:
                 refs = set(b.aliases[name].type.refs)
             elif name in b.pending:
                 for wire, prop, where in b.pending[name].properties:
-                    hint = name + naming.pascal_identifier(wire, fallback="Field")
-                    refs |= b.type_of(prop, where, hint).refs
+                    refs |= b.type_of(prop, where, b.property_hint(where, wire, name)).refs
             for ref in refs - seen:
                 seen.add(ref)
                 queue.append(ref)

@@ -21,7 +21,9 @@ PYDANTIC_RESERVED = frozenset(
         "schema", "schema_json", "update_forward_refs", "validate", "fields",
     }
 )
-PYTHON_KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) - {"_"}
+# Hard keywords only: soft keywords (match, case, type) are valid names, and their list differs
+# between Python versions, which would make the output depend on the generator's Python.
+PYTHON_KEYWORDS = frozenset(keyword.kwlist)
 BUILTIN_NAMES = frozenset(dir(builtins))
 
 _WORD_BOUNDARY = re.compile(
@@ -78,7 +80,7 @@ def identifier(candidate: str, *, fallback: str, reserved: frozenset[str] = froz
     """Make ``candidate`` a valid, non-reserved Python identifier.
 
     A leading digit gets the ``fallback`` prefix's first letter pattern (``2fa`` -> ``field_2fa``);
-    keywords, soft keywords and ``reserved`` names get a trailing underscore (``from`` ->
+    keywords and ``reserved`` names get a trailing underscore (``from`` ->
     ``from_``); names that start with an underscore lose it (pydantic treats those as private).
     """
     name = candidate.strip("_") or fallback

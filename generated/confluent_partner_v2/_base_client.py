@@ -130,6 +130,37 @@ def encode_params(values: Mapping[str, object]) -> list[tuple[str, str]]:
     return out
 
 
+def validate_params(
+    title: str, location: str, values: Mapping[str, object], types: Mapping[str, Any]
+) -> dict[str, object]:
+    """Validate query, path or header arguments against their documented types.
+
+    Omitted arguments stay omitted. Every problem is reported at once, as one
+    :class:`pydantic.ValidationError` whose locations name the parameters.
+    """
+    checked: dict[str, object] = {}
+    problems: list[Any] = []
+    for name, value in values.items():
+        if isinstance(value, Omit):
+            checked[name] = value
+            continue
+        try:
+            checked[name] = _adapter(types[name]).validate_python(value)
+        except PydanticValidationError as exc:
+            for error in exc.errors(include_url=False):
+                detail = {
+                    "type": error["type"],
+                    "loc": (location, name, *error["loc"]),
+                    "input": error["input"],
+                }
+                if "ctx" in error:
+                    detail["ctx"] = error["ctx"]
+                problems.append(detail)
+    if problems:
+        raise PydanticValidationError.from_exception_data(title, problems)
+    return checked
+
+
 def build_body(model: type[BaseModel], fields: Mapping[str, object]) -> Any:
     """Validate the given keyword arguments as ``model`` and return the JSON to send.
 
@@ -231,12 +262,21 @@ class _BaseClient:
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         headers: Mapping[str, object] | None,
+        param_types: Mapping[str, Mapping[str, Any]] | None,
         json_body: Any,
         has_body: bool,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, object] | None,
         timeout: TimeoutTypes | Omit,
     ) -> httpx.Request:
+        if param_types:
+            title = f"{method} {path} parameters"
+            if path_params:
+                path_params = validate_params(title, "path", path_params, param_types["path"])
+            if query:
+                query = validate_params(title, "query", query, param_types["query"])
+            if headers:
+                headers = validate_params(title, "header", headers, param_types["header"])
         url = self.base_url + (format_path(path, path_params) if path_params else path)
         params = httpx.QueryParams(
             tuple(encode_params(query or {}) + encode_params(extra_query or {}))
@@ -281,6 +321,7 @@ class SyncAPIClient(_BaseClient):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        param_types: Mapping[str, Mapping[str, Any]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
         extra_headers: Mapping[str, str] | None = None,
@@ -294,6 +335,7 @@ class SyncAPIClient(_BaseClient):
             path_params=path_params,
             query=query,
             headers=headers,
+            param_types=param_types,
             json_body=json_body,
             has_body=has_body,
             extra_headers=extra_headers,
@@ -348,6 +390,7 @@ class AsyncAPIClient(_BaseClient):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        param_types: Mapping[str, Mapping[str, Any]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
         extra_headers: Mapping[str, str] | None = None,
@@ -361,6 +404,7 @@ class AsyncAPIClient(_BaseClient):
             path_params=path_params,
             query=query,
             headers=headers,
+            param_types=param_types,
             json_body=json_body,
             has_body=has_body,
             extra_headers=extra_headers,

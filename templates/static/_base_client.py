@@ -129,6 +129,33 @@ def encode_params(values: Mapping[str, object]) -> list[tuple[str, str]]:
     return out
 
 
+def validate_params(
+    title: str, location: str, values: Mapping[str, object], types: Mapping[str, Any]
+) -> dict[str, object]:
+    """Validate query, path or header arguments against their documented types.
+
+    Omitted arguments stay omitted. Every problem is reported at once, as one
+    :class:`pydantic.ValidationError` whose locations name the parameters.
+    """
+    checked: dict[str, object] = {}
+    problems: list[Any] = []
+    for name, value in values.items():
+        if isinstance(value, Omit):
+            checked[name] = value
+            continue
+        try:
+            checked[name] = _adapter(types[name]).validate_python(value)
+        except PydanticValidationError as exc:
+            for error in exc.errors(include_url=False):
+                detail = {"type": error["type"], "loc": (location, name, *error["loc"]), "input": error["input"]}
+                if "ctx" in error:
+                    detail["ctx"] = error["ctx"]
+                problems.append(detail)
+    if problems:
+        raise PydanticValidationError.from_exception_data(title, problems)
+    return checked
+
+
 def build_body(model: type[BaseModel], fields: Mapping[str, object]) -> Any:
     """Validate the given keyword arguments as ``model`` and return the JSON to send.
 
@@ -222,12 +249,21 @@ class _BaseClient:
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         headers: Mapping[str, object] | None,
+        param_types: Mapping[str, Mapping[str, Any]] | None,
         json_body: Any,
         has_body: bool,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, object] | None,
         timeout: TimeoutTypes | Omit,
     ) -> httpx.Request:
+        if param_types:
+            title = f"{method} {path} parameters"
+            if path_params:
+                path_params = validate_params(title, "path", path_params, param_types["path"])
+            if query:
+                query = validate_params(title, "query", query, param_types["query"])
+            if headers:
+                headers = validate_params(title, "header", headers, param_types["header"])
         url = self.base_url + (format_path(path, path_params) if path_params else path)
         params = httpx.QueryParams(tuple(encode_params(query or {}) + encode_params(extra_query or {})))
         all_headers: dict[str, str] = {"Accept": "application/json", "User-Agent": self._user_agent}
@@ -270,6 +306,7 @@ class SyncAPIClient(_BaseClient):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        param_types: Mapping[str, Mapping[str, Any]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
         extra_headers: Mapping[str, str] | None = None,
@@ -278,7 +315,7 @@ class SyncAPIClient(_BaseClient):
     ) -> Any:
         request = self._build_request(
             self._client, method, path, path_params=path_params, query=query, headers=headers,
-            json_body=json_body, has_body=has_body, extra_headers=extra_headers,
+            param_types=param_types, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
             extra_query=extra_query, timeout=timeout,
         )
         try:
@@ -327,6 +364,7 @@ class AsyncAPIClient(_BaseClient):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        param_types: Mapping[str, Mapping[str, Any]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
         extra_headers: Mapping[str, str] | None = None,
@@ -335,7 +373,7 @@ class AsyncAPIClient(_BaseClient):
     ) -> Any:
         request = self._build_request(
             self._client, method, path, path_params=path_params, query=query, headers=headers,
-            json_body=json_body, has_body=has_body, extra_headers=extra_headers,
+            param_types=param_types, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
             extra_query=extra_query, timeout=timeout,
         )
         try:

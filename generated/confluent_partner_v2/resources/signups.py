@@ -65,20 +65,15 @@ class SignupsResource:
         """
         body = build_body(
             PartnerSignupRequest,
-            {
-                "organization": organization,
-                "entitlement": entitlement,
-                "user": user,
-            },
+            {"organization": organization, "entitlement": entitlement, "user": user},
         )
         result: PartnerSignupResponse = self._client.request(
             "POST",
             "/partner/v2/signup",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
-            query={
-                "dry_run": dry_run,
-            },
+            query={"dry_run": dry_run},
+            param_types={"query": {"dry_run": bool}},
             json_body=body,
             has_body=True,
             extra_headers=extra_headers,
@@ -110,10 +105,7 @@ class SignupsResource:
         """
         body = build_body(
             ActivatePartnerSignupRequest,
-            {
-                "user": user,
-                "organization_id": organization_id,
-            },
+            {"user": user, "organization_id": organization_id},
         )
         result: PartnerSignupResponse = self._client.request(
             "POST",
@@ -153,20 +145,15 @@ class SignupsResource:
         """
         body = build_body(
             PartnerLinkRequest,
-            {
-                "token": token,
-                "organization": organization,
-                "entitlement": entitlement,
-            },
+            {"token": token, "organization": organization, "entitlement": entitlement},
         )
         result: PartnerSignupResponse = self._client.request(
             "POST",
             "/partner/v2/signup/link",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
-            query={
-                "dry_run": dry_run,
-            },
+            query={"dry_run": dry_run},
+            param_types={"query": {"dry_run": bool}},
             json_body=body,
             has_body=True,
             extra_headers=extra_headers,
@@ -212,20 +199,15 @@ class AsyncSignupsResource:
         """
         body = build_body(
             PartnerSignupRequest,
-            {
-                "organization": organization,
-                "entitlement": entitlement,
-                "user": user,
-            },
+            {"organization": organization, "entitlement": entitlement, "user": user},
         )
         result: PartnerSignupResponse = await self._client.request(
             "POST",
             "/partner/v2/signup",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
-            query={
-                "dry_run": dry_run,
-            },
+            query={"dry_run": dry_run},
+            param_types={"query": {"dry_run": bool}},
             json_body=body,
             has_body=True,
             extra_headers=extra_headers,
@@ -257,10 +239,7 @@ class AsyncSignupsResource:
         """
         body = build_body(
             ActivatePartnerSignupRequest,
-            {
-                "user": user,
-                "organization_id": organization_id,
-            },
+            {"user": user, "organization_id": organization_id},
         )
         result: PartnerSignupResponse = await self._client.request(
             "POST",
@@ -300,20 +279,15 @@ class AsyncSignupsResource:
         """
         body = build_body(
             PartnerLinkRequest,
-            {
-                "token": token,
-                "organization": organization,
-                "entitlement": entitlement,
-            },
+            {"token": token, "organization": organization, "entitlement": entitlement},
         )
         result: PartnerSignupResponse = await self._client.request(
             "POST",
             "/partner/v2/signup/link",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
-            query={
-                "dry_run": dry_run,
-            },
+            query={"dry_run": dry_run},
+            param_types={"query": {"dry_run": bool}},
             json_body=body,
             has_body=True,
             extra_headers=extra_headers,

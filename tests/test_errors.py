@@ -1,0 +1,127 @@
+"""Bad specs: each gives exit code 2, a message naming file and JSON pointer, and no change.
+
+Every ``tests/cases/errors/<name>.yaml`` has its expected stderr in ``<name>.expected``.
+``UPDATE_GOLDEN=1 pytest tests/test_errors.py`` rewrites the expectations; review the diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cli, render, write
+
+CASES = Path(__file__).resolve().parent / "cases" / "errors"
+SPECS = sorted(CASES.glob("*.yaml"))
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def generated_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("pristine") / "out"
+    assert cli.main(["generate", "spec/partner-v2.yaml", "--out", str(target)]) == 0
+    return target
+
+
+@pytest.fixture
+def out(tmp_path: Path, generated_once: Path) -> Path:
+    """An output directory that already holds a previous generation and a user's file."""
+    target = tmp_path / "out"
+    shutil.copytree(generated_once, target)
+    (target / "NOTES.txt").write_text("mine\n")
+    return target
+
+
+def test_catalogue_is_not_empty() -> None:
+    assert len(SPECS) >= 15
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[p.stem for p in SPECS])
+def test_bad_spec_exits_2_with_located_message(
+    spec: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree_digest(out)
+    code = cli.main(["generate", str(spec), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "Traceback" not in captured.err
+    assert captured.err.startswith(f"error: {spec.name}")
+    assert tree_digest(out) == before
+    expected_file = spec.with_suffix(".expected")
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        expected_file.write_text(captured.err)
+    assert expected_file.exists(), f"no snapshot; run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert captured.err == expected_file.read_text(), (
+        f"message changed; if intended, run UPDATE_GOLDEN=1 pytest {__file__}"
+    )
+
+
+def test_validate_command_reports_the_same(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate", str(CASES / "dangling_ref.yaml")]) == 2
+    assert "#/paths/~1things/get/responses/200/content/application~1json/schema/$ref" in capsys.readouterr().err
+    assert cli.main(["validate", "spec/partner-v2.yaml"]) == 0
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["generate", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.yaml: cannot read file" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_package_name_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["generate", "--package", "not-valid", "--out", str(tmp_path / "o")]) == 2
+    assert "not a valid Python identifier" in capsys.readouterr().err
+
+
+def test_internal_error_exits_3_and_leaves_output(
+    out: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree_digest(out)
+
+    def broken(*args: object, **kwargs: object) -> dict[str, str]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("generator.pipeline.render", broken)
+    (out / "confluent_partner_v2" / "models.py").write_text("# stale\n")
+    before = tree_digest(out)
+    assert cli.main(["generate", "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "bug in partner-codegen" in err and "Traceback" not in err
+    assert tree_digest(out) == before
+
+
+def test_failed_write_rolls_back(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disk error part-way through a write puts every replaced file back."""
+    files = render.render(__import__("generator.model", fromlist=["build"]).build(
+        __import__("generator.load", fromlist=["load"]).load(Path("spec/partner-v2.yaml")),
+        package="confluent_partner_v2",
+    ))
+    files = {path: text + "# changed\n" if path.endswith(".py") else text for path, text in files.items()}
+    before = tree_digest(out)
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def flaky_replace(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 7:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(write.os, "replace", flaky_replace)
+    with pytest.raises(write.GenerationError, match="nothing was changed"):
+        write.write(files, out)
+    monkeypatch.setattr(write.os, "replace", real_replace)
+    assert tree_digest(out) == before
+    assert not list(out.parent.glob(".partner-codegen-*"))
