@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
+# npm writes this file on every install; it is newer than package-lock.json once node_modules matches it.
+NODE_DEPS := node_modules/.package-lock.json
 
 .PHONY: generate test lint typecheck check clean
 
@@ -16,12 +18,18 @@ $(DEPS): pyproject.toml generated/pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./generated
 	@touch $@
 
+# Node tools for the integration tests (the Prism mock server), pinned by package-lock.json.
+$(NODE_DEPS): package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js and npm (for the Prism mock server)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## Regenerate generated/ from spec/partner-v2.yaml.
 generate: $(DEPS)
 	$(BIN)/partner-codegen generate
 
 ## Lint, type-check and run the whole test suite.
-test: $(DEPS) lint typecheck
+test: $(DEPS) $(NODE_DEPS) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(DEPS)

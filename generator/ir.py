@@ -75,6 +75,8 @@ class ModelDef:
     """pydantic ``extra`` setting: ``forbid`` for request-only ``additionalProperties: false``."""
     read_only: tuple[str, ...]
     nullable: tuple[str, ...]
+    redacted: tuple[str, ...]
+    """Python and wire names of ``x-redact`` fields (shown masked, never echoed in errors)."""
     refs: frozenset[str]
 
 
@@ -204,6 +206,8 @@ class Api:
     package: str
     distribution: str
     client_name: str
+    log_env: str
+    """Environment variable that switches the package's logging on (``=debug``)."""
     server_url: str
     service_id: str
     auth: Auth

@@ -56,7 +56,7 @@ RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
 }
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "extra_headers", "extra_query", "timeout", "cast_to", "httpx", "Any"}
+    {"self", "extra_headers", "extra_query", "timeout", "max_retries", "cast_to", "httpx", "Any"}
 )
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 _SUCCESS = re.compile(r"^2\d\d$")
@@ -436,8 +436,6 @@ class _Builder:
                 kwargs.append(f"alias={py_literal(wire)}")
             kwargs.extend(constraints)
             redact = _flag(prop, resolved, "x-redact")
-            if redact:
-                kwargs.append("repr=False")
             if kwargs == ["default=None"]:
                 default_expr: str | None = "None"
             elif kwargs and kwargs[0].startswith("default=") and len(kwargs) == 1:
@@ -469,6 +467,7 @@ class _Builder:
             extra="forbid" if forbid else "allow",
             read_only=tuple(f.wire_name for f in fields if f.read_only),
             nullable=tuple(f.wire_name for f in fields if f.nullable),
+            redacted=tuple(sorted({n for f in fields if f.redact for n in (f.name, f.wire_name)})),
             refs=frozenset(refs),
         )
 
@@ -621,8 +620,11 @@ def build(doc: Document, *, package: str) -> Api:
     servers = doc.root.get("servers") or []
     server_url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
     client_name = info.get("x-client-name")
-    if not (isinstance(client_name, str) and client_name.isidentifier()):
+    if not (isinstance(client_name, str) and client_name.isidentifier() and client_name.isascii()):
         client_name = "Client"
+    log_env = info.get("x-log-env")
+    if not (isinstance(log_env, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", log_env)):
+        log_env = package.upper() + "_LOG"
     attr_names = naming.NameAllocator({"with_options", "close", "base_url", "timeout"})
     class_names = naming.NameAllocator(RESERVED_CLASS_NAMES)
     module_names = naming.NameAllocator({"__init__"})
@@ -655,6 +657,7 @@ def build(doc: Document, *, package: str) -> Api:
         package=package,
         distribution=package.replace("_", "-"),
         client_name=client_name,
+        log_env=log_env,
         server_url=server_url if isinstance(server_url, str) else "",
         service_id=_service_id(package),
         auth=_auth(doc, package),

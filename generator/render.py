@@ -19,7 +19,15 @@ import jinja2
 from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC_FILES = ("_base_client.py", "_exceptions.py", "_models.py", "_types.py")
+STATIC_FILES = (
+    "_base_client.py",
+    "_exceptions.py",
+    "_logs.py",
+    "_models.py",
+    "_response.py",
+    "_retries.py",
+    "_types.py",
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -132,7 +140,7 @@ def _models_imports(api: Api) -> list[Import]:
                     imports.add(Import("pydantic", "Field"))
             if d.extra == "forbid":
                 imports.add(Import("pydantic", "ConfigDict"))
-            if d.read_only or d.nullable:
+            if d.read_only or d.nullable or d.redacted:
                 imports.add(Import("typing", "ClassVar"))
         else:
             imports |= d.type.imports | {Import("typing", "TypeAlias")}
@@ -184,7 +192,7 @@ def render(api: Api, *, package_version: str = "0.1.0") -> dict[str, str]:
 
     client_exports = [api.client_name, f"Async{api.client_name}"]
     top_exports = sorted(
-        [*client_exports, "DEFAULT_BASE_URL", "METHODS", "OMIT", "MethodInfo", "Omit", "__version__", "models",
+        [*client_exports, "DEFAULT_BASE_URL", "METHODS", "OMIT", "APIResponse", "MethodInfo", "Omit", "__version__", "models",
          "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
          "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError",
          "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError"]

@@ -697,8 +697,8 @@ async def test_error_status_raises_its_exception(
         )
 
     wire = Wire(mode, responder)
-    with pytest.raises(error_cls) as caught:
-        await wire.call("signup", **minimal_args("signup"))
+    with pytest.raises(error_cls) as caught:  # retries have their own tests (test_retries.py)
+        await wire.call("signup", **minimal_args("signup"), max_retries=0)
     exc = caught.value
     assert type(exc) is error_cls
     assert isinstance(exc, APIStatusError)
@@ -902,7 +902,7 @@ async def test_connect_error_is_api_connection_error(mode: str, method: str) -> 
 
     wire = Wire(mode, responder)
     with pytest.raises(APIConnectionError) as caught:
-        await wire.call(method, **minimal_args(method))
+        await wire.call(method, **minimal_args(method), max_retries=0)
     assert not isinstance(caught.value, APITimeoutError)
     assert isinstance(caught.value, APIError)
     assert isinstance(caught.value.__cause__, httpx.ConnectError)

@@ -9,16 +9,19 @@ functions shared by both; only sending differs.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
 import os
+import time
 from collections.abc import Generator, Mapping
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from . import _retries
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -26,7 +29,9 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
-from ._models import REQUEST_CONTEXT
+from ._logs import logger
+from ._models import REQUEST_CONTEXT, redact_validation_error
+from ._response import APIResponse, wants_raw
 from ._types import OMIT, Omit, TimeoutTypes
 
 __all__ = [
@@ -162,7 +167,10 @@ def build_body(model: type[BaseModel], fields: Mapping[str, object]) -> Any:
     Raises :class:`pydantic.ValidationError`, naming the offending field, before any I/O.
     """
     given = {name: value for name, value in fields.items() if not isinstance(value, Omit)}
-    instance = model.model_validate(given)
+    try:
+        instance = model.model_validate(given)
+    except PydanticValidationError as exc:
+        raise redact_validation_error(exc) from None
     return instance.model_dump(mode="json", by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
 
 
@@ -175,9 +183,18 @@ def build_value(tp: Any, value: object) -> Any:
 
 
 def parse_response(response: httpx.Response, cast_to: Any, error_model: Any) -> Any:
-    """Raise the matching :class:`APIStatusError` for an error status; else parse the body."""
+    """Raise the matching :class:`APIStatusError` for an error status; else parse the body.
+
+    Inside ``with_raw_response`` the :class:`APIResponse` is returned instead, parsing lazily.
+    """
     if response.is_error:
         raise _status_error(response, error_model)
+    if wants_raw():
+        return APIResponse(response, lambda: parse_body(response, cast_to))
+    return parse_body(response, cast_to)
+
+
+def parse_body(response: httpx.Response, cast_to: Any) -> Any:
     if cast_to is None:
         return None
     try:
@@ -221,8 +238,16 @@ def _error_summary(errors: list[Any]) -> str:
     return "; ".join(parts)
 
 
+def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(request=request)
+    return APIConnectionError(f"Connection error: {type(error).__name__}", request=request)
+
+
 class _BaseClient:
-    """Configuration shared by the sync and async clients."""
+    """Configuration and the retry loop's decisions, shared by the sync and async clients."""
+
+    _client: httpx.Client | httpx.AsyncClient
 
     def __init__(
         self,
@@ -230,19 +255,50 @@ class _BaseClient:
         base_url: str,
         auth: httpx.Auth | None,
         timeout: TimeoutTypes | Omit,
+        max_retries: int | Omit,
         user_agent: str,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
+        self.max_retries: int = _retries.DEFAULT_MAX_RETRIES if isinstance(max_retries, Omit) else max_retries
+        if self.max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
         self._auth = auth
         self._user_agent = user_agent
+        self._owns_client = True
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
+    def _bind_resources(self) -> None:
+        """Attach the resource objects; generated clients override this."""
+
+    def with_options(
+        self,
+        *,
+        base_url: str | Omit = OMIT,
+        timeout: TimeoutTypes | Omit = OMIT,
+        max_retries: int | Omit = OMIT,
+    ) -> Self:
+        """A copy with other defaults that shares this client's connection pool and credentials.
+
+        Closing the copy leaves the pool open: the original owns it.
+        """
+        clone = copy.copy(self)
+        clone._owns_client = False
+        if not isinstance(base_url, Omit):
+            clone.base_url = base_url.rstrip("/")
+        if not isinstance(timeout, Omit):
+            clone.timeout = timeout
+        if not isinstance(max_retries, Omit):
+            if max_retries < 0:
+                raise ValueError("max_retries must be 0 or more")
+            clone.max_retries = max_retries
+        clone._bind_resources()
+        return clone
+
     def _build_request(
         self,
-        client: httpx.Client | httpx.AsyncClient,
         method: str,
         path: str,
         *,
@@ -270,7 +326,7 @@ class _BaseClient:
         all_headers.update(encode_params(headers or {}))
         all_headers.update(extra_headers or {})
         chosen = self.timeout if isinstance(timeout, Omit) else timeout
-        return client.build_request(
+        return self._client.build_request(
             method,
             url,
             params=params,
@@ -279,9 +335,40 @@ class _BaseClient:
             timeout=chosen,
         )
 
+    def _retries(self, max_retries: int | Omit) -> int:
+        return self.max_retries if isinstance(max_retries, Omit) else max_retries
+
+    @staticmethod
+    def _delay_after_error(request: httpx.Request, error: httpx.TransportError, attempt: int, retries: int, started: float) -> float | None:
+        """Log a failed attempt; the wait before the next one, or ``None`` to give up."""
+        elapsed = time.monotonic() - started
+        retry = attempt < retries and _retries.should_retry_error(request.method, error)
+        delay = _retries.retry_delay(attempt) if retry else None
+        logger.debug(
+            "%s %s -> %s (attempt %d/%d, %.3f s)%s",
+            request.method, request.url, type(error).__name__, attempt + 1, retries + 1, elapsed,
+            f"; retrying in {delay:.2f} s" if delay is not None else "",
+        )
+        return delay
+
+    @staticmethod
+    def _delay_after_response(request: httpx.Request, response: httpx.Response, attempt: int, retries: int, started: float) -> float | None:
+        elapsed = time.monotonic() - started
+        retry = response.is_error and attempt < retries and _retries.should_retry_status(request.method, response.status_code)
+        delay = _retries.retry_delay(attempt, response.headers) if retry else None
+        logger.debug(
+            "%s %s -> %d (attempt %d/%d, %.3f s, request id %s)%s",
+            request.method, request.url, response.status_code, attempt + 1, retries + 1, elapsed,
+            response.headers.get("x-request-id"),
+            f"; retrying in {delay:.2f} s" if delay is not None else "",
+        )
+        return delay
+
 
 class SyncAPIClient(_BaseClient):
     """Sends requests through an :class:`httpx.Client` (one is created if none is given)."""
+
+    _client: httpx.Client
 
     def __init__(
         self,
@@ -289,10 +376,11 @@ class SyncAPIClient(_BaseClient):
         base_url: str,
         auth: httpx.Auth | None,
         timeout: TimeoutTypes | Omit = OMIT,
+        max_retries: int | Omit = OMIT,
         http_client: httpx.Client | None,
         user_agent: str,
     ) -> None:
-        super().__init__(base_url=base_url, auth=auth, timeout=timeout, user_agent=user_agent)
+        super().__init__(base_url=base_url, auth=auth, timeout=timeout, max_retries=max_retries, user_agent=user_agent)
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else httpx.Client()
 
@@ -312,19 +400,30 @@ class SyncAPIClient(_BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
+        max_retries: int | Omit = OMIT,
     ) -> Any:
         request = self._build_request(
-            self._client, method, path, path_params=path_params, query=query, headers=headers,
+            method, path, path_params=path_params, query=query, headers=headers,
             param_types=param_types, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
             extra_query=extra_query, timeout=timeout,
         )
-        try:
-            response = self._client.send(request, auth=self._auth)
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(request=request) from exc
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"Connection error: {type(exc).__name__}", request=request) from exc
-        return parse_response(response, cast_to, error_model)
+        retries = self._retries(max_retries)
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                response = self._client.send(request, auth=self._auth)
+            except httpx.TransportError as exc:
+                delay = self._delay_after_error(request, exc, attempt, retries, started)
+                if delay is None:
+                    raise _connection_error(exc, request) from exc
+            else:
+                delay = self._delay_after_response(request, response, attempt, retries, started)
+                if delay is None:
+                    return parse_response(response, cast_to, error_model)
+                response.close()
+            _retries.sleep(delay)
+            attempt += 1
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
@@ -341,16 +440,19 @@ class SyncAPIClient(_BaseClient):
 class AsyncAPIClient(_BaseClient):
     """Sends requests through an :class:`httpx.AsyncClient` (one is created if none is given)."""
 
+    _client: httpx.AsyncClient
+
     def __init__(
         self,
         *,
         base_url: str,
         auth: httpx.Auth | None,
         timeout: TimeoutTypes | Omit = OMIT,
+        max_retries: int | Omit = OMIT,
         http_client: httpx.AsyncClient | None,
         user_agent: str,
     ) -> None:
-        super().__init__(base_url=base_url, auth=auth, timeout=timeout, user_agent=user_agent)
+        super().__init__(base_url=base_url, auth=auth, timeout=timeout, max_retries=max_retries, user_agent=user_agent)
         self._owns_client = http_client is None
         self._client = http_client if http_client is not None else httpx.AsyncClient()
 
@@ -370,19 +472,30 @@ class AsyncAPIClient(_BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
+        max_retries: int | Omit = OMIT,
     ) -> Any:
         request = self._build_request(
-            self._client, method, path, path_params=path_params, query=query, headers=headers,
+            method, path, path_params=path_params, query=query, headers=headers,
             param_types=param_types, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
             extra_query=extra_query, timeout=timeout,
         )
-        try:
-            response = await self._client.send(request, auth=self._auth)
-        except httpx.TimeoutException as exc:
-            raise APITimeoutError(request=request) from exc
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"Connection error: {type(exc).__name__}", request=request) from exc
-        return parse_response(response, cast_to, error_model)
+        retries = self._retries(max_retries)
+        attempt = 0
+        while True:
+            started = time.monotonic()
+            try:
+                response = await self._client.send(request, auth=self._auth)
+            except httpx.TransportError as exc:
+                delay = self._delay_after_error(request, exc, attempt, retries, started)
+                if delay is None:
+                    raise _connection_error(exc, request) from exc
+            else:
+                delay = self._delay_after_response(request, response, attempt, retries, started)
+                if delay is None:
+                    return parse_response(response, cast_to, error_model)
+                await response.aclose()
+            await _retries.async_sleep(delay)
+            attempt += 1
 
     async def close(self) -> None:
         """Close the connection pool, if this client created it."""

@@ -1,20 +1,34 @@
-"""The base class of every generated model.
+"""The base class of every generated model, and the rules for secrets.
 
 Models validate what callers pass (constraints, required fields, unions) and what the server
 returns. When a model is serialised for a request (``context={"request": True}``), properties
 the spec marks ``readOnly`` are left out, and so are ``None`` values of properties that are not
 ``nullable``: for those, ``None`` means "not given", never JSON ``null``.
+
+Properties marked ``x-redact: true`` are secrets: ``repr()`` and ``str()`` show ``'**********'``
+and validation errors never echo them, while the wire carries the real value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, SerializationInfo, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
-__all__ = ["REQUEST_CONTEXT", "Model"]
+__all__ = ["REDACTED", "REQUEST_CONTEXT", "Model", "redact", "redact_validation_error"]
 
 REQUEST_CONTEXT: dict[str, Any] = {"request": True}
+REDACTED = "**********"
+_SECRET_KEYS: set[str] = set()
+"""Wire and Python names of every redacted property of every model."""
 
 
 class Model(BaseModel):
@@ -32,6 +46,17 @@ class Model(BaseModel):
     """Wire names of properties the server sets; never sent."""
     _nullable: ClassVar[frozenset[str]] = frozenset()
     """Wire names of properties for which ``None`` is sent as JSON ``null``."""
+    _redacted: ClassVar[frozenset[str]] = frozenset()
+    """Python and wire names of secret properties."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _SECRET_KEYS.update(cls._redacted)
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, (REDACTED if name in self._redacted and value is not None else value)
 
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
@@ -45,3 +70,31 @@ class Model(BaseModel):
                 if key not in read_only and (value is not None or key in nullable)
             }
         return data
+
+
+def redact(value: Any) -> Any:
+    """``value`` with every secret property's value replaced, at any depth."""
+    if isinstance(value, dict):
+        return {k: REDACTED if k in _SECRET_KEYS else redact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v) for v in value]
+    return value
+
+
+def redact_validation_error(error: ValidationError) -> ValidationError:
+    """The same errors, with secret inputs masked (pydantic echoes inputs in its messages)."""
+    if not _SECRET_KEYS:
+        return error
+    details: list[Any] = []
+    for item in error.errors(include_url=False):
+        loc = tuple(item["loc"])
+        secret = any(isinstance(part, str) and part in _SECRET_KEYS for part in loc)
+        detail: dict[str, Any] = {
+            "type": item["type"],
+            "loc": loc,
+            "input": REDACTED if secret else redact(item["input"]),
+        }
+        if "ctx" in item:
+            detail["ctx"] = item["ctx"]
+        details.append(detail)
+    return ValidationError.from_exception_data(error.title, details)
