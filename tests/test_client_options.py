@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import confluent_partner_v2
 import httpx
 import pytest
-
-import confluent_partner_v2
 from confluent_partner_v2 import APIResponse, AsyncPartnerClient, PartnerClient, models
 from confluent_partner_v2._base_client import DEFAULT_TIMEOUT
 

@@ -11,7 +11,6 @@ import sys
 import httpx
 import pydantic
 import pytest
-
 from confluent_partner_v2 import ConflictError, PartnerClient, models
 
 TOKEN = "link-token-SECRET-123"
