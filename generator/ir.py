@@ -127,6 +127,8 @@ class Operation:
     body_adapter: str | None
     """Type expression to validate a non-object body with."""
     content_type: str | None
+    body_encoding: str
+    """``json``, ``form`` (urlencoded) or ``multipart``: how the runtime sends the body."""
     success_status: int
     response_type: str
     """Return annotation: a type, ``None`` for empty responses."""

@@ -67,6 +67,16 @@ _FORMATS: dict[str, tuple[str, Import | None]] = {
     "date": ("date", Import("datetime", "date")),
     "binary": ("bytes", None),
 }
+# Checked string formats: the model type validates, the method argument is a plain str.
+_CHECKED_FORMATS: dict[str, str] = {
+    "email": "EmailStr",
+    "uri": "UriStr",
+    "uuid": "UuidStr",
+    "hostname": "HostnameStr",
+    "ipv4": "IPv4Str",
+    "ipv6": "IPv6Str",
+}
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _ANY = TypeExpr("Any", "Any", frozenset({Import("typing", "Any")}), param_imports=frozenset({Import("typing", "Any")}))
 
 
@@ -218,6 +228,9 @@ class _Builder:
             name, imp = _FORMATS[fmt]
             imports = frozenset({imp}) if imp else frozenset()
             return TypeExpr(name, name, imports, param_imports=imports)
+        if kind == "string" and isinstance(fmt, str) and fmt in _CHECKED_FORMATS:
+            checked = _CHECKED_FORMATS[fmt]
+            return TypeExpr(checked, "str", frozenset({Import("._formats", checked)}))
         name = _PRIMITIVES[kind]
         if kind == "number":  # JSON numbers may arrive as integers
             return TypeExpr("float", "float")
@@ -309,7 +322,40 @@ class _Builder:
         extra_keys = set(schema) - {"allOf", "description", "title", "nullable", "readOnly", "writeOnly", "example", "examples", "deprecated", "externalDocs"}
         if len(parts) == 1 and not extra_keys and not named:
             return self.type_of(parts[0], f"{at}/allOf/0", hint)
+        union = self.union_in_all_of(parts, at, hint, named=named)
+        if union is not None:
+            return union
         return self.object_type(schema, at, hint, named=named)
+
+    def union_in_all_of(self, parts: list[Any], at: str, hint: str, *, named: bool) -> TypeExpr | None:
+        """``allOf: [<a oneOf>, {required: [...]}]``: the union, its variants unchanged.
+
+        The other parts may only add constraints (``required``, descriptions); properties
+        added next to a union would have to be distributed over its variants, which is not
+        supported and reported.
+        """
+        union_parts: list[int] = []
+        adds_properties = False
+        for index, part in enumerate(parts):
+            node, _ = self.deref(part, f"{at}/allOf/{index}")
+            if not isinstance(node, dict):
+                continue
+            if "oneOf" in node or "anyOf" in node:
+                union_parts.append(index)
+            elif node.get("properties") or node.get("allOf") or isinstance(node.get("additionalProperties"), dict):
+                adds_properties = True
+        if not union_parts:
+            return None
+        if len(union_parts) > 1 or adds_properties:
+            self.error(at + "/allOf", "allOf that combines a oneOf/anyOf with other properties is not supported")
+            return _ANY
+        index = union_parts[0]
+        texpr = self.type_of(parts[index], f"{at}/allOf/{index}", hint)
+        if named:
+            self.aliases[hint] = AliasDef(hint, at, "", texpr)
+            self.order.append(hint)
+            return _named(hint, is_model=texpr.is_model)
+        return texpr
 
     def object_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
         merged = self.merge_object(schema, at)
@@ -383,10 +429,12 @@ class _Builder:
                 self.error(where, "oneOf/anyOf inside allOf is not supported; use a discriminated oneOf of complete schemas")
 
         visit(schema, at)
-        listed = [(wire, prop, where) for wire, (prop, where) in properties.items()]
+        # JSON Schema lets ``required`` name properties it does not describe: they must be
+        # present, with any value. They become fields of type Any.
         for name in sorted(required - set(properties)):
-            self.error(at, f"required property {name!r} is not defined in properties")
-        return listed, required & set(properties), forbid, description
+            properties[name] = ({}, f"{at}/required")
+        listed = [(wire, prop, where) for wire, (prop, where) in properties.items()]
+        return listed, required, forbid, description
 
     def property_hint(self, where: str, wire: str, fallback_owner: str) -> str:
         """Name for an inline property schema: the class that declares it + the property."""
@@ -485,6 +533,12 @@ class _Builder:
             value = schema.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 out.append(f"{arg}={value}")
+        fmt_range = _INT_RANGES.get(str(schema.get("format"))) if schema.get("type") == "integer" else None
+        if fmt_range is not None:
+            if not isinstance(schema.get("minimum"), (int, float)) and "exclusiveMinimum" not in schema:
+                out.append(f"ge={fmt_range[0]}")
+            if not isinstance(schema.get("maximum"), (int, float)) and "exclusiveMaximum" not in schema:
+                out.append(f"le={fmt_range[1]}")
         for key, arg, exclusive in (("minimum", "ge", "gt"), ("maximum", "le", "lt")):
             value = schema.get(key)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -762,14 +816,19 @@ def _operation(
         b.error(at, f"path template variable {{{wire}}} has no path parameter")
 
     body_model = body_param = body_adapter = content_type = None
+    body_encoding = "json"
     raw_body = op.get("requestBody")
     if raw_body is not None:
         body, body_at = b.deref(raw_body, at + "/requestBody")
         content = body.get("content") if isinstance(body, dict) else None
-        media_type = _json_media(content)
+        media_type, body_encoding = _body_media(content)
         if media_type is None or not isinstance(content, dict):
             kinds = ", ".join(sorted(content)) if isinstance(content, dict) else "none"
-            b.error(body_at + "/content", f"request body content type(s) {kinds} not supported; only JSON bodies are")
+            b.error(
+                body_at + "/content",
+                f"request body content type(s) {kinds} not supported; "
+                "use JSON, application/x-www-form-urlencoded or multipart/form-data",
+            )
             return None
         content_type = media_type
         schema = content[media_type].get("schema") if isinstance(content[media_type], dict) else None
@@ -848,6 +907,7 @@ def _operation(
         body_param=body_param,
         body_adapter=body_adapter,
         content_type=content_type,
+        body_encoding=body_encoding,
         success_status=int(status),
         response_type=response_type,
         response_model=response_model,
@@ -878,6 +938,22 @@ def _accessible_by(doc: Document, path: str, method: str) -> str:
         if any(p.startswith(prefix) and p.count("/") == path.rstrip("/").count("/") + 1 for p in paths):
             return "insert"
     return "exec"
+
+
+def _body_media(content: Any) -> tuple[str | None, str]:
+    """The request media type to use and how to encode it: JSON first, then forms."""
+    json_type = _json_media(content)
+    if json_type is not None:
+        return json_type, "json"
+    if isinstance(content, dict):
+        for media_type in content:
+            base = media_type.split(";", 1)[0].strip().lower()
+            if base == "application/x-www-form-urlencoded":
+                return str(media_type), "form"
+        for media_type in content:
+            if media_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
+                return str(media_type), "multipart"
+    return None, "json"
 
 
 def _json_media(content: Any) -> str | None:

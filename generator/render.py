@@ -22,6 +22,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 STATIC_FILES = (
     "_base_client.py",
     "_exceptions.py",
+    "_formats.py",
     "_logs.py",
     "_models.py",
     "_response.py",
@@ -94,20 +95,27 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def import_lines(imports: Iterable[Import]) -> list[str]:
-    """``from m import a, b`` lines, stdlib before third party, each sorted."""
+def import_lines(imports: Iterable[Import], *, depth: int = 0) -> list[str]:
+    """``from m import a, b`` lines: stdlib, third party, then the package's own, each sorted.
+
+    Package-relative modules (``._formats``) are written from a module ``depth`` packages
+    below the package root.
+    """
     by_module: dict[str, set[str]] = {}
     for imp in imports:
-        by_module.setdefault(imp.module, set()).add(imp.name)
+        module = "." * depth + imp.module if imp.module.startswith(".") else imp.module
+        by_module.setdefault(module, set()).add(imp.name)
     third_party = {"pydantic", "httpx"}
-    ordered = sorted(by_module, key=lambda m: (m.split(".")[0] in third_party, m))
+
+    def group(module: str) -> int:
+        return 2 if module.startswith(".") else int(module.split(".")[0] in third_party)
+
     lines = []
-    previous_group: bool | None = None
-    for module in ordered:
-        group = module.split(".")[0] in third_party
-        if previous_group is not None and group != previous_group:
+    previous: int | None = None
+    for module in sorted(by_module, key=lambda m: (group(m), m)):
+        if previous is not None and group(module) != previous:
             lines.append("")
-        previous_group = group
+        previous = group(module)
         lines.append(f"from {module} import {', '.join(sorted(by_module[module], key=_isort_key))}")
     return lines
 
@@ -131,7 +139,7 @@ def method_docstring(op: Operation) -> str:
 
 
 def _models_imports(api: Api) -> list[Import]:
-    imports: set[Import] = set()
+    imports: set[Import] = {Import("._models", "Model")}
     for d in api.definitions:
         if isinstance(d, ModelDef):
             for f in d.fields:
@@ -161,7 +169,7 @@ def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
     return {
         "resource": resource,
         "uses_build_value": any(op.body_param for op in resource.operations),
-        "imports": import_lines(imports),
+        "imports": import_lines(imports, depth=1),
         "model_names": sorted(names),
         "docstrings": {op.operation_id: method_docstring(op) for op in resource.operations},
     }

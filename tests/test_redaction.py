@@ -110,7 +110,7 @@ def test_env_var_switches_debug_logging_on() -> None:
         "import httpx, confluent_partner_v2 as c\n"
         "t = httpx.MockTransport(lambda r: httpx.Response(201, json={'organization_id': 'o', 'sso_url': 'https://s/x'}))\n"
         "c.PartnerClient(api_key='k', api_secret='s', base_url='http://127.0.0.1:9', http_client=httpx.Client(transport=t))"
-        ".signups.activate_signup(user={'email': 'a@b', 'given_name': 'g', 'family_name': 'f'}, organization_id='o')\n"
+        ".signups.activate_signup(user={'email': 'a@b.example', 'given_name': 'g', 'family_name': 'f'}, organization_id='o')\n"
     )
     on = subprocess.run([sys.executable, "-c", script], env={"CONFLUENT_PARTNER_LOG": "debug", "PATH": ""}, capture_output=True, text=True, check=True)
     assert "confluent_partner_v2 DEBUG POST http://127.0.0.1:9/partner/v2/signup/activate -> 201" in on.stderr

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import ConfigDict, Field
 
+from ._formats import EmailStr, UriStr
 from ._models import Model
 
 __all__ = [
@@ -44,10 +45,10 @@ class ObjectMeta(Model):
         {"self", "resource_name", "created_at", "updated_at", "deleted_at"}
     )
 
-    self_: str | None = Field(default=None, alias="self")
+    self_: UriStr | None = Field(default=None, alias="self")
     """URL of this object."""
 
-    resource_name: str | None = None
+    resource_name: UriStr | None = None
     """Globally unique Confluent resource name (CRN) of this object."""
 
     created_at: datetime | None = None
@@ -71,10 +72,10 @@ class ObjectReference(Model):
     environment: str | None = Field(default=None, min_length=1, max_length=255)
     """Environment of the referred object, when it lives in one."""
 
-    related: str = Field(min_length=1)
+    related: UriStr = Field(min_length=1)
     """API URL of the referred object."""
 
-    resource_name: str | None = None
+    resource_name: UriStr | None = None
     """Confluent resource name (CRN) of the referred object."""
 
     api_version: str | None = None
@@ -136,10 +137,10 @@ class EntitlementReference(Model):
     environment: str | None = Field(default=None, min_length=1, max_length=255)
     """Environment of the referred object, when it lives in one."""
 
-    related: str = Field(min_length=1)
+    related: UriStr = Field(min_length=1)
     """API URL of the referred object."""
 
-    resource_name: str | None = None
+    resource_name: UriStr | None = None
     """Confluent resource name (CRN) of the referred object."""
 
     api_version: str | None = None
@@ -194,14 +195,14 @@ class SignupOrganization(Model):
     sso_config: SsoConfig
     """Single sign-on settings for the organization, selected by kind."""
 
-    sso_url: str | None = None
+    sso_url: UriStr | None = None
     """Login URL the customer uses to reach Confluent Cloud."""
 
 
 class User(Model):
     """The customer's first user."""
 
-    email: str
+    email: EmailStr
     """Email address of the user."""
 
     given_name: str
@@ -263,7 +264,7 @@ class LinkOrganization(Model):
     sso_config: SsoConfig
     """Single sign-on settings for the organization, selected by kind."""
 
-    sso_url: str | None = None
+    sso_url: UriStr | None = None
     """Login URL the customer uses to reach Confluent Cloud."""
 
 
@@ -309,7 +310,7 @@ class Organization(Model):
     sso_config: SsoConfig | None = None
     """Single sign-on settings for the organization, selected by kind."""
 
-    sso_url: str | None = None
+    sso_url: UriStr | None = None
     """Login URL the customer uses to reach Confluent Cloud."""
 
 
@@ -358,7 +359,7 @@ class PartnerSignupResponse(Model):
     organization_id: str
     """ID of the customer's organization."""
 
-    sso_url: str
+    sso_url: UriStr
     """Login URL the customer uses to reach Confluent Cloud."""
 
     display_message: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime
+import json
 import os
 import time
 from collections.abc import Generator, Mapping
@@ -161,7 +162,37 @@ def validate_params(
     return checked
 
 
-def build_body(model: type[BaseModel], fields: Mapping[str, object]) -> Any:
+def encode_body(encoding: str, body: Any) -> dict[str, Any]:
+    """httpx arguments for a body: ``json``, urlencoded ``form``, or ``multipart``.
+
+    Form fields are sent as text (booleans as ``true``/``false``, lists repeated, objects as
+    JSON); in multipart bodies, ``bytes`` values are sent as file parts.
+    """
+    if encoding == "json":
+        return {"json": body}
+    if not isinstance(body, Mapping):
+        raise TypeError(f"a {encoding} body must be an object, not {type(body).__name__}")
+    data: dict[str, Any] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for name, value in body.items():
+        if encoding == "multipart" and isinstance(value, (bytes, bytearray)):
+            files[name] = (name, bytes(value))
+        elif isinstance(value, (list, tuple)):
+            data[name] = [_form_value(item) for item in value]
+        else:
+            data[name] = _form_value(value)
+    return {"data": data, "files": files} if files else {"data": data}
+
+
+def _form_value(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"))
+    if value is None:
+        return ""
+    return _scalar(value)
+
+
+def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: str = "json") -> Any:
     """Validate the given keyword arguments as ``model`` and return the JSON to send.
 
     Raises :class:`pydantic.ValidationError`, naming the offending field, before any I/O.
@@ -171,7 +202,7 @@ def build_body(model: type[BaseModel], fields: Mapping[str, object]) -> Any:
         instance = model.model_validate(given)
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
-    return instance.model_dump(mode="json", by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
+    return instance.model_dump(mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
 
 
 def build_value(tp: Any, value: object) -> Any:
@@ -311,6 +342,7 @@ class _BaseClient:
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, object] | None,
         timeout: TimeoutTypes | Omit,
+        body_encoding: str = "json",
     ) -> httpx.Request:
         if param_types:
             title = f"{method} {path} parameters"
@@ -331,8 +363,8 @@ class _BaseClient:
             url,
             params=params,
             headers=all_headers,
-            json=json_body if has_body else None,
             timeout=chosen,
+            **(encode_body(body_encoding, json_body) if has_body else {}),
         )
 
     def _retries(self, max_retries: int | Omit) -> int:
@@ -397,6 +429,7 @@ class SyncAPIClient(_BaseClient):
         param_types: Mapping[str, Mapping[str, Any]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
+        body_encoding: str = "json",
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -405,7 +438,7 @@ class SyncAPIClient(_BaseClient):
         request = self._build_request(
             method, path, path_params=path_params, query=query, headers=headers,
             param_types=param_types, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
-            extra_query=extra_query, timeout=timeout,
+            extra_query=extra_query, timeout=timeout, body_encoding=body_encoding,
         )
         retries = self._retries(max_retries)
         attempt = 0
@@ -469,6 +502,7 @@ class AsyncAPIClient(_BaseClient):
         param_types: Mapping[str, Mapping[str, Any]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
+        body_encoding: str = "json",
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -477,7 +511,7 @@ class AsyncAPIClient(_BaseClient):
         request = self._build_request(
             method, path, path_params=path_params, query=query, headers=headers,
             param_types=param_types, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
-            extra_query=extra_query, timeout=timeout,
+            extra_query=extra_query, timeout=timeout, body_encoding=body_encoding,
         )
         retries = self._retries(max_retries)
         attempt = 0
