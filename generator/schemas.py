@@ -1,0 +1,574 @@
+"""Schemas -> types and models: the half of the model stage that reads ``components``.
+
+:class:`SchemaBuilder` turns each schema into a :class:`~generator.ir.TypeExpr` (the Python type
+the generated code spells), registering a model for every object schema and an alias for every
+named union. Object schemas are registered first and their fields resolved afterwards
+(:meth:`SchemaBuilder.finish_models`), so recursive and mutually recursive schemas need nothing
+special. Names are allocated in document order, so the same spec always gets the same names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import naming
+from .errors import SpecError, escape_pointer_token
+from .ir import AliasDef, FieldDef, Import, ModelDef, TypeExpr, py_literal
+from .load import Document
+
+# Names that generated modules import or define themselves; nothing from a spec may take them.
+RESERVED_CLASS_NAMES = frozenset(
+    {"Any", "Annotated", "ClassVar", "Field", "Literal", "TypeAlias", "Model", "Omit", "OMIT",
+     "Union", "Mapping", "Sequence", "date", "datetime", "httpx", "annotations"}
+)
+RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
+    "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
+}
+_PRIMITIVES: dict[str, str] = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_FORMATS: dict[str, tuple[str, Import | None]] = {
+    "date-time": ("datetime", Import("datetime", "datetime")),
+    "date": ("date", Import("datetime", "date")),
+    "binary": ("bytes", None),
+}
+# Checked string formats: the model type validates, the method argument is a plain str.
+_CHECKED_FORMATS: dict[str, str] = {
+    "email": "EmailStr",
+    "uri": "UriStr",
+    "uuid": "UuidStr",
+    "hostname": "HostnameStr",
+    "ipv4": "IPv4Str",
+    "ipv6": "IPv6Str",
+}
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+_ANY = TypeExpr("Any", "Any", frozenset({Import("typing", "Any")}), param_imports=frozenset({Import("typing", "Any")}))
+
+
+@dataclass
+class Usage:
+    request: set[str] = field(default_factory=set)
+    response: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PendingModel:
+    name: str
+    pointer: str
+    description: str
+    properties: list[tuple[str, Any, str]]  # wire name, schema, pointer
+    required: set[str]
+    forbid_extra: bool
+    read_only_schema: bool
+
+
+class SchemaBuilder:
+    """Walks the document once; holds the name tables that make the walk deterministic."""
+
+    def __init__(self, doc: Document, package: str) -> None:
+        self.doc = doc
+        self.package = package
+        self.errors: list[SpecError] = []
+        self.class_names = naming.NameAllocator(RESERVED_CLASS_NAMES)
+        self.component_names: dict[str, str] = {}
+        self.types: dict[str, TypeExpr] = {}
+        self.inline_types: dict[str, TypeExpr] = {}
+        self.building: set[str] = set()
+        self.pending: dict[str, PendingModel] = {}
+        self.aliases: dict[str, AliasDef] = {}
+        self.discriminated: dict[str, dict[str, set[str]]] = {}  # model -> property -> values
+        self.order: list[str] = []
+        self.owners: dict[str, str] = {}  # pointer of an object schema -> its class name
+        schemas = self.components("schemas")
+        for key in schemas:
+            ref = "#/components/schemas/" + escape_pointer_token(key)
+            self.component_names[ref] = self.class_names.allocate(
+                naming.pascal_identifier(key, fallback="Schema"), separator=""
+            )
+
+    # ----------------------------------------------------------------- helpers
+    def components(self, kind: str) -> dict[str, Any]:
+        comps = self.doc.root.get("components") or {}
+        found = comps.get(kind) or {}
+        return found if isinstance(found, dict) else {}
+
+    def error(self, at: str, message: str) -> None:
+        self.errors.append(SpecError(self.doc.file, at, message))
+
+    def deref(self, node: Any, at: str) -> tuple[Any, str]:
+        """Follow ``$ref`` chains; returns the node and the pointer where it lives."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                self.error(at, f"$ref cycle through {ref!r}")
+                return {}, at
+            seen.add(ref)
+            node, at = self.doc.resolve(ref), ref[1:]
+        return node, at
+
+    # ----------------------------------------------------------------- types
+    def type_of(self, schema: Any, at: str, hint: str) -> TypeExpr:
+        """The type expression for ``schema``; ``hint`` names it if it needs a class."""
+        if not isinstance(schema, dict):
+            return _ANY
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self.type_of_ref(ref, at)
+        cached = self.inline_types.get(at)
+        if cached is None:
+            cached = self.inline_types[at] = self.type_of_inline(schema, at, hint)
+        return cached
+
+    def type_of_ref(self, ref: str, at: str) -> TypeExpr:
+        if ref in self.types:
+            return self.types[ref]
+        target = self.doc.resolve(ref)
+        name = self.component_names.get(ref)
+        if name is None:  # a ref into paths or elsewhere: name it after its last token
+            tail = ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+            name = self.class_names.allocate(naming.pascal_identifier(tail, fallback="Schema"), separator="")
+            self.component_names[ref] = name
+        if ref in self.building:  # recursion: the class exists by the time anyone validates
+            return _named(name, is_model=True)
+        self.building.add(ref)
+        try:
+            texpr = self.type_of_inline(target if isinstance(target, dict) else {}, ref[1:], name, named=True)
+        finally:
+            self.building.discard(ref)
+        self.types[ref] = texpr
+        return texpr
+
+    def type_of_inline(self, schema: dict[str, Any], at: str, hint: str, *, named: bool = False) -> TypeExpr:
+        nullable = schema.get("nullable") is True
+        types = schema.get("type")
+        if isinstance(types, list):  # OpenAPI 3.1
+            nullable = nullable or "null" in types
+            types = [t for t in types if t != "null"]
+            if len(types) == 1:
+                types = types[0]
+            elif not types:
+                types = None
+        if "const" in schema:
+            texpr = self.literal_type([schema["const"]], at)
+        elif isinstance(schema.get("enum"), list):
+            values = schema["enum"]
+            nullable = nullable or None in values
+            texpr = self.literal_type([v for v in values if v is not None], at)
+        elif "oneOf" in schema or "anyOf" in schema:
+            texpr = self.union_type(schema, at, hint, named=named)
+            if named:
+                return _maybe_null(texpr, nullable)
+        elif "allOf" in schema:
+            texpr = self.all_of_type(schema, at, hint, named=named)
+        elif types == "object" or "properties" in schema or (types is None and "additionalProperties" in schema):
+            texpr = self.object_type(schema, at, hint, named=named)
+        elif types == "array":
+            item = self.type_of(schema.get("items"), at + "/items", hint + "Item")
+            texpr = TypeExpr(
+                f"list[{item.annotation}]",
+                f"Sequence[{item.param_annotation}]",
+                item.imports,
+                item.refs,
+                param_imports=item.param_imports | {Import("collections.abc", "Sequence")},
+            )
+        elif isinstance(types, str) and types in _PRIMITIVES:
+            texpr = self.primitive_type(types, schema)
+        elif isinstance(types, list):
+            parts = [self.primitive_type(t, schema) for t in types if t in _PRIMITIVES]
+            texpr = _union(parts) if parts else _ANY
+        else:
+            texpr = _ANY
+        return _maybe_null(texpr, nullable)
+
+    def primitive_type(self, kind: str, schema: dict[str, Any]) -> TypeExpr:
+        fmt = schema.get("format")
+        if kind == "string" and isinstance(fmt, str) and fmt in _FORMATS:
+            name, imp = _FORMATS[fmt]
+            imports = frozenset({imp}) if imp else frozenset()
+            return TypeExpr(name, name, imports, param_imports=imports)
+        if kind == "string" and isinstance(fmt, str) and fmt in _CHECKED_FORMATS:
+            checked = _CHECKED_FORMATS[fmt]
+            return TypeExpr(checked, "str", frozenset({Import("._formats", checked)}))
+        name = _PRIMITIVES[kind]
+        if kind == "number":  # JSON numbers may arrive as integers
+            return TypeExpr("float", "float")
+        return TypeExpr(name, name)
+
+    def literal_type(self, values: list[Any], at: str) -> TypeExpr:
+        scalars = [v for v in values if isinstance(v, (str, int, bool)) and not isinstance(v, float)]
+        if len(scalars) != len(values) or not values:
+            self.error(at, "enum values must be strings, integers or booleans")
+            return _ANY
+        literal = "Literal[" + ", ".join(py_literal(v) for v in dict.fromkeys(values)) + "]"
+        imports = frozenset({Import("typing", "Literal")})
+        return TypeExpr(literal, literal, imports, param_imports=imports)
+
+    def union_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
+        key = "oneOf" if "oneOf" in schema else "anyOf"
+        variants_raw = schema.get(key)
+        if not isinstance(variants_raw, list) or not variants_raw:
+            self.error(f"{at}/{key}", f"{key} must be a non-empty list")
+            return _ANY
+        variants: list[TypeExpr] = []
+        nullable = False
+        for index, variant in enumerate(variants_raw):
+            if isinstance(variant, dict) and variant.get("type") == "null":
+                nullable = True
+                continue
+            variants.append(self.type_of(variant, f"{at}/{key}/{index}", f"{hint}{index + 1}"))
+        texpr = _union(variants) if variants else _ANY
+        disc = schema.get("discriminator")
+        if isinstance(disc, dict) and variants:
+            texpr = self.tag_union(schema, disc, variants_raw, variants, at, texpr)
+        texpr = _maybe_null(texpr, nullable)
+        if named:
+            alias = AliasDef(hint, at, text(schema.get("description")), texpr)
+            self.aliases[hint] = alias
+            self.order.append(hint)
+            return _named(hint, is_model=texpr.is_model)
+        return texpr
+
+    def tag_union(
+        self,
+        schema: dict[str, Any],
+        disc: dict[str, Any],
+        raw: list[Any],
+        variants: list[TypeExpr],
+        at: str,
+        plain: TypeExpr,
+    ) -> TypeExpr:
+        prop = disc.get("propertyName")
+        if not isinstance(prop, str) or not prop:
+            self.error(f"{at}/discriminator", "discriminator needs a propertyName")
+            return plain
+        mapping = disc.get("mapping") or {}
+        values_by_ref: dict[str, list[str]] = {}
+        for value, target in mapping.items() if isinstance(mapping, dict) else ():
+            if isinstance(target, str):
+                target_ref = target if target.startswith("#") else "#/components/schemas/" + escape_pointer_token(target)
+                values_by_ref.setdefault(target_ref, []).append(str(value))
+        for index, variant in enumerate(raw):
+            ref = variant.get("$ref") if isinstance(variant, dict) else None
+            where = f"{at}/oneOf/{index}" if "oneOf" in schema else f"{at}/anyOf/{index}"
+            if not isinstance(ref, str) or ref not in self.component_names:
+                self.error(where, "a discriminated union's variants must be $refs to component schemas")
+                return plain
+            model = self.component_names[ref]
+            if model not in self.pending:
+                self.error(where, f"variant {model} is not an object schema, so it cannot carry the discriminator {prop!r}")
+                return plain
+            if not any(wire == prop for wire, _, _ in self.pending[model].properties):
+                self.error(where, f"variant {model} has no property {prop!r} named by the discriminator")
+                return plain
+            values = values_by_ref.get(ref) or [ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")]
+            self.discriminated.setdefault(model, {}).setdefault(prop, set()).update(values)
+        annotation = f"Annotated[{plain.annotation}, Field(discriminator={py_literal(prop)})]"
+        return TypeExpr(
+            annotation,
+            plain.param_annotation,
+            plain.imports | {Import("typing", "Annotated"), Import("pydantic", "Field")},
+            plain.refs,
+            is_model=True,
+            param_imports=plain.param_imports,
+        )
+
+    def all_of_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or not parts:
+            self.error(f"{at}/allOf", "allOf must be a non-empty list")
+            return _ANY
+        extra_keys = set(schema) - {"allOf", "description", "title", "nullable", "readOnly", "writeOnly", "example", "examples", "deprecated", "externalDocs"}
+        if len(parts) == 1 and not extra_keys and not named:
+            return self.type_of(parts[0], f"{at}/allOf/0", hint)
+        union = self.union_in_all_of(parts, at, hint, named=named)
+        if union is not None:
+            return union
+        return self.object_type(schema, at, hint, named=named)
+
+    def union_in_all_of(self, parts: list[Any], at: str, hint: str, *, named: bool) -> TypeExpr | None:
+        """``allOf: [<a oneOf>, {required: [...]}]``: the union, its variants unchanged.
+
+        The other parts may only add constraints (``required``, descriptions); properties
+        added next to a union would have to be distributed over its variants, which is not
+        supported and reported.
+        """
+        union_parts: list[int] = []
+        adds_properties = False
+        for index, part in enumerate(parts):
+            node, _ = self.deref(part, f"{at}/allOf/{index}")
+            if not isinstance(node, dict):
+                continue
+            if "oneOf" in node or "anyOf" in node:
+                union_parts.append(index)
+            elif node.get("properties") or node.get("allOf") or isinstance(node.get("additionalProperties"), dict):
+                adds_properties = True
+        if not union_parts:
+            return None
+        if len(union_parts) > 1 or adds_properties:
+            self.error(at + "/allOf", "allOf that combines a oneOf/anyOf with other properties is not supported")
+            return _ANY
+        index = union_parts[0]
+        texpr = self.type_of(parts[index], f"{at}/allOf/{index}", hint)
+        if named:
+            self.aliases[hint] = AliasDef(hint, at, "", texpr)
+            self.order.append(hint)
+            return _named(hint, is_model=texpr.is_model)
+        return texpr
+
+    def object_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
+        merged = self.merge_object(schema, at)
+        if merged is None:
+            return _ANY
+        properties, required, forbid, described = merged
+        if not properties:
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                value = self.type_of(extra, at + "/additionalProperties", hint + "Value")
+                return TypeExpr(
+                    f"dict[str, {value.annotation}]",
+                    f"Mapping[str, {value.param_annotation}]",
+                    value.imports,
+                    value.refs,
+                    param_imports=value.param_imports | {Import("collections.abc", "Mapping")},
+                )
+            if not schema.get("allOf"):
+                return TypeExpr(
+                    "dict[str, Any]",
+                    "Mapping[str, Any]",
+                    frozenset({Import("typing", "Any")}),
+                    param_imports=frozenset({Import("typing", "Any"), Import("collections.abc", "Mapping")}),
+                )
+        # A component's name was allocated up front; an inline schema gets a fresh one.
+        name = hint if named else self.class_names.allocate(hint, separator="")
+        self.owners[at] = name
+        self.pending[name] = PendingModel(
+            name=name,
+            pointer=at,
+            description=described,
+            properties=properties,
+            required=required,
+            forbid_extra=forbid,
+            read_only_schema=schema.get("readOnly") is True,
+        )
+        # Field types are resolved after the model is registered, so recursion finds it.
+        self.order.append(name)
+        return _named(name, is_model=True)
+
+    def merge_object(self, schema: dict[str, Any], at: str) -> tuple[list[tuple[str, Any, str]], set[str], bool, str] | None:
+        """Flatten ``allOf`` parts: properties in first-seen order, required lists united."""
+        properties: dict[str, tuple[Any, str]] = {}
+        required: set[str] = set()
+        forbid = False
+        description = text(schema.get("description"))
+        stack_seen: set[str] = set()
+
+        def visit(node: Any, where: str) -> None:
+            nonlocal forbid, description
+            node, where = self.deref(node, where)
+            if not isinstance(node, dict):
+                return
+            if where in stack_seen:
+                return
+            stack_seen.add(where)
+            if not description:
+                description = text(node.get("description"))
+            for index, part in enumerate(node.get("allOf") or ()):
+                visit(part, f"{where}/allOf/{index}")
+            props = node.get("properties") or {}
+            if isinstance(props, dict):
+                for wire, prop in props.items():
+                    properties[wire] = (prop, f"{where}/properties/{escape_pointer_token(wire)}")
+            req = node.get("required") or ()
+            if isinstance(req, list):
+                required.update(r for r in req if isinstance(r, str))
+            if node.get("additionalProperties") is False:
+                forbid = True
+            if node.get("oneOf") or node.get("anyOf"):
+                self.error(where, "oneOf/anyOf inside allOf is not supported; use a discriminated oneOf of complete schemas")
+
+        visit(schema, at)
+        # JSON Schema lets ``required`` name properties it does not describe: they must be
+        # present, with any value. They become fields of type Any.
+        for name in sorted(required - set(properties)):
+            properties[name] = ({}, f"{at}/required")
+        listed = [(wire, prop, where) for wire, (prop, where) in properties.items()]
+        return listed, required, forbid, description
+
+    def property_hint(self, where: str, wire: str, fallback_owner: str) -> str:
+        """Name for an inline property schema: the class that declares it + the property."""
+        owner_at = where.rsplit("/properties/", 1)[0]
+        owner = self.owners.get(owner_at, fallback_owner)
+        return owner + naming.pascal_identifier(wire, fallback="Field")
+
+    # ----------------------------------------------------------------- models
+    def finish_models(self, usage: Usage) -> list[ModelDef]:
+        """Resolve every pending model's fields (types may add more models as they go)."""
+        done: dict[str, ModelDef] = {}
+        while len(done) < len(self.pending):
+            for name in list(self.pending):
+                if name not in done:
+                    done[name] = self.build_model(self.pending[name], usage)
+        return [done[name] for name in self.pending]
+
+    def build_model(self, pm: PendingModel, usage: Usage) -> ModelDef:
+        names = naming.NameAllocator(RESERVED_FIELD_NAMES)
+        fields: list[FieldDef] = []
+        refs: set[str] = set()
+        tags = self.discriminated.get(pm.name, {})
+        for wire, prop, where in pm.properties:
+            resolved, _ = self.deref(prop, where)
+            resolved = resolved if isinstance(resolved, dict) else {}
+            if wire in tags:
+                texpr = self.literal_type(sorted(tags[wire]), where)
+            else:
+                texpr = self.type_of(prop, where, self.property_hint(where, wire, pm.name))
+            refs |= texpr.refs
+            candidate = wire if wire.isidentifier() and wire.isascii() else naming.snake(wire)
+            name = names.allocate(naming.identifier(candidate, fallback="field", reserved=RESERVED_FIELD_NAMES))
+            read_only = pm.read_only_schema or flag(prop, resolved, "readOnly")
+            write_only = flag(prop, resolved, "writeOnly")
+            # A discriminator property must be present for the tagged union to pick a variant;
+            # a read-only one is absent from requests, a write-only one from responses.
+            required = (wire in pm.required and not read_only and not write_only) or wire in tags
+            nullable = texpr.nullable
+            constraints = self.constraints(resolved, where)
+            annotation = texpr.annotation if required or nullable else f"{texpr.annotation} | None"
+            kwargs: list[str] = []
+            if not required:
+                default = resolved.get("default")
+                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and _fits(texpr, default):
+                    kwargs.append(f"default={py_literal(default)}")
+                else:
+                    kwargs.append("default=None")
+            if name != wire:
+                kwargs.append(f"alias={py_literal(wire)}")
+            kwargs.extend(constraints)
+            redact = flag(prop, resolved, "x-redact")
+            if kwargs == ["default=None"]:
+                default_expr: str | None = "None"
+            elif kwargs and kwargs[0].startswith("default=") and len(kwargs) == 1:
+                default_expr = kwargs[0].removeprefix("default=")
+            elif kwargs:
+                default_expr = "Field(" + ", ".join(kwargs) + ")"
+            else:
+                default_expr = None
+            fields.append(
+                FieldDef(
+                    name=name,
+                    wire_name=wire,
+                    type=texpr,
+                    required=required,
+                    read_only=read_only,
+                    nullable=nullable,
+                    redact=redact,
+                    description=text(resolved.get("description") or (prop.get("description") if isinstance(prop, dict) else None)),
+                    annotation=annotation,
+                    default=default_expr,
+                )
+            )
+        forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response
+        return ModelDef(
+            name=pm.name,
+            pointer=pm.pointer,
+            description=pm.description,
+            fields=tuple(fields),
+            extra="forbid" if forbid else "allow",
+            read_only=tuple(f.wire_name for f in fields if f.read_only),
+            nullable=tuple(f.wire_name for f in fields if f.nullable),
+            redacted=tuple(sorted({n for f in fields if f.redact for n in (f.name, f.wire_name)})),
+            refs=frozenset(refs),
+        )
+
+    def constraints(self, schema: dict[str, Any], at: str) -> list[str]:
+        out: list[str] = []
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.error(at + "/pattern", f"pattern does not compile as a regular expression: {exc}")
+            else:
+                out.append(f"pattern={py_literal(pattern)}")
+        for key, arg in (("minLength", "min_length"), ("maxLength", "max_length"), ("minItems", "min_length"), ("maxItems", "max_length")):
+            value = schema.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                out.append(f"{arg}={value}")
+        fmt_range = _INT_RANGES.get(str(schema.get("format"))) if schema.get("type") == "integer" else None
+        if fmt_range is not None:
+            if not isinstance(schema.get("minimum"), (int, float)) and "exclusiveMinimum" not in schema:
+                out.append(f"ge={fmt_range[0]}")
+            if not isinstance(schema.get("maximum"), (int, float)) and "exclusiveMaximum" not in schema:
+                out.append(f"le={fmt_range[1]}")
+        for key, arg, exclusive in (("minimum", "ge", "gt"), ("maximum", "le", "lt")):
+            value = schema.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                excl = schema.get("exclusiveMinimum" if key == "minimum" else "exclusiveMaximum")
+                out.append(f"{exclusive if excl is True else arg}={py_literal(value)}")
+        for key, arg in (("exclusiveMinimum", "gt"), ("exclusiveMaximum", "lt")):
+            value = schema.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                out.append(f"{arg}={py_literal(value)}")
+        return out
+
+
+def flag(prop: Any, resolved: dict[str, Any], key: str) -> bool:
+    return (isinstance(prop, dict) and prop.get(key) is True) or resolved.get(key) is True
+
+
+def _fits(texpr: TypeExpr, value: object) -> bool:
+    base = texpr.annotation.removesuffix(" | None")
+    if base.startswith("Literal["):
+        return py_literal(value) in base
+    if isinstance(value, bool):
+        return base == "bool"
+    if base == "float":
+        return isinstance(value, (int, float))
+    return (base == "str" and isinstance(value, str)) or (base == "int" and isinstance(value, int))
+
+
+def text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _named(name: str, *, is_model: bool) -> TypeExpr:
+    if is_model:
+        any_ = frozenset({Import("typing", "Any")})
+        return TypeExpr(name, f"{name} | dict[str, Any]", frozenset(), frozenset({name}), is_model=True, param_imports=any_)
+    return TypeExpr(name, name, frozenset(), frozenset({name}))
+
+
+def _maybe_null(texpr: TypeExpr, nullable: bool) -> TypeExpr:
+    if not nullable or texpr.nullable or texpr.annotation == "Any":
+        return texpr
+    return TypeExpr(
+        f"{texpr.annotation} | None",
+        f"{texpr.param_annotation} | None",
+        texpr.imports,
+        texpr.refs,
+        nullable=True,
+        is_model=texpr.is_model,
+        param_imports=texpr.param_imports,
+    )
+
+
+def _union(parts: list[TypeExpr]) -> TypeExpr:
+    unique: dict[str, TypeExpr] = {}
+    for part in parts:
+        unique.setdefault(part.annotation, part)
+    items = list(unique.values())
+    if len(items) == 1:
+        return items[0]
+    annotation = " | ".join(p.annotation for p in items)
+    model_parts = [p.annotation for p in items if p.is_model]
+    other = [p.param_annotation for p in items if not p.is_model]
+    param = " | ".join([*model_parts, *other, *(["dict[str, Any]"] if model_parts else [])])
+    imports: frozenset[Import] = frozenset().union(*(p.imports for p in items))
+    param_imports: frozenset[Import] = frozenset().union(*(p.param_imports for p in items))
+    if model_parts:
+        param_imports |= {Import("typing", "Any")}
+    refs: frozenset[str] = frozenset().union(*(p.refs for p in items))
+    return TypeExpr(annotation, param, imports, refs, is_model=bool(model_parts), param_imports=param_imports)
+
+
+# --------------------------------------------------------------------- operations
