@@ -6,7 +6,7 @@ DEPS   := $(VENV)/.deps-installed
 # npm writes this file on every install; it is newer than package-lock.json once node_modules matches it.
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: generate test lint typecheck check clean
+.PHONY: generate test lint typecheck check clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partner-codegen needs Python 3.11 or newer (set PYTHON=...)")'
@@ -38,6 +38,10 @@ lint: $(DEPS)
 typecheck: $(DEPS)
 	$(BIN)/mypy --strict generator
 	cd generated && ../$(BIN)/mypy --strict confluent_partner_v2
+
+## Benchmarks against the peers (installed into bench/.peers/); prints the tables of BENCHMARKS.md.
+bench: $(DEPS)
+	$(BIN)/python bench/run.py
 
 ## Exit 1 if generated/ is stale.
 check: $(DEPS)

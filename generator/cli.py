@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cache import Cache
+from .docs import DOC_STYLES
 from .errors import GenerationError, SpecErrors
 from .format import FormatError
 from .load import load
 from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, generate_tree
-from .validate import validate
 from .write import compare, write
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
@@ -39,8 +40,22 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("spec", nargs="?", type=Path, default=DEFAULT_SPEC, help=f"OpenAPI document (default {DEFAULT_SPEC})")
         cmd.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
         cmd.add_argument("--package", default=DEFAULT_PACKAGE, help=f"Python package name (default {DEFAULT_PACKAGE})")
+        cmd.add_argument(
+            "--doc-style", choices=DOC_STYLES, default="current",
+            help="layout of the resource pages in docs/: current (StackQL MDX) or legacy (default current)",
+        )
+        cmd.add_argument(
+            "--cache-dir", type=Path, default=None,
+            help="where to keep the cache of formatted output (default .partner-codegen-cache/ beside --out)",
+        )
+        cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     cmd = commands.add_parser("validate", help="check SPEC and report every problem")
     cmd.add_argument("spec", type=Path)
+    text = "what changing OLD to NEW means for callers of the generated package (exit 1 if breaking)"
+    cmd = commands.add_parser("diff", help=text, description=text)
+    cmd.add_argument("old", type=Path, help="the previous OpenAPI document")
+    cmd.add_argument("new", type=Path, help="the new OpenAPI document")
+    cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     return parser
 
 
@@ -69,12 +84,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
+        from .validate import validate  # the spec validator is slow to import: only when needed
+
         validate(load(args.spec))
         print(f"{args.spec}: valid")
         return EXIT_OK
+    if args.command == "diff":
+        from . import diff as spec_diff
+
+        return spec_diff.run(args.old, args.new, output_format=args.format, package=DEFAULT_PACKAGE)
     if not args.package.isidentifier():
         raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
-    files = generate_tree(args.spec, package=args.package)
+    cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
+    files = generate_tree(args.spec, package=args.package, doc_style=args.doc_style, cache=cache)
     if args.command == "check":
         diff = compare(files, args.out)
         if diff.clean:

@@ -13,9 +13,22 @@ from dataclasses import dataclass
 
 def py_literal(value: object) -> str:
     """A Python literal for a JSON scalar: ``repr`` is exact and injection-safe for these types."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return f'float("{value}")'  # nan, inf and -inf have no literal
     if value is None or isinstance(value, (bool, int, float, str)):
         return repr(value)
     raise TypeError(f"not a JSON scalar: {type(value).__name__}")
+
+
+def py_json_literal(value: object) -> str:
+    """A Python literal for any JSON value (lists and string-keyed objects of scalars, nested)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(py_json_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("object keys must be strings")
+        return "{" + ", ".join(f"{py_literal(k)}: {py_json_literal(v)}" for k, v in value.items()) + "}"
+    return py_literal(value)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -105,6 +118,40 @@ class Param:
     """The JSON type name for the docs' parameter table (``boolean``, ``string``...)."""
     runtime_type: str
     """The type expression the argument is validated against before sending."""
+    style: str = ""
+    """OpenAPI serialisation style (``form``, ``simple``, ``deepObject``...); body fields: empty."""
+    explode: bool = False
+
+    @property
+    def signature(self) -> str:
+        """The annotation in the method's signature: optional arguments also take ``OMIT``."""
+        if self.required:
+            return self.annotation
+        if self.annotation == "None":
+            return "Omit | None"
+        base = self.annotation.removesuffix(" | None")
+        return f"{base} | Omit | None" if base != self.annotation else f"{base} | Omit"
+
+
+DEFAULT_STYLES: dict[str, tuple[str, bool]] = {
+    "query": ("form", True),
+    "cookie": ("form", True),
+    "path": ("simple", False),
+    "header": ("simple", False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """A list operation in the Confluent style: ``page_token`` in, ``metadata.next`` out."""
+
+    token_param: str
+    """Python name of the page-token argument."""
+    token_wire: str
+    data_field: str
+    metadata_field: str
+    next_field: str
+    item_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +176,15 @@ class Operation:
     content_type: str | None
     body_encoding: str
     """``json``, ``form`` (urlencoded) or ``multipart``: how the runtime sends the body."""
+    accept: str
+    """The ``Accept`` header: the success response's media types (JSON when it has none)."""
     success_status: int
     response_type: str
     """Return annotation: a type, ``None`` for empty responses."""
     response_model: str | None
     """Type expression the JSON body is validated into; ``None`` for no content."""
     error_model: str | None
+    pagination: Pagination | None
     documented_required: tuple[str, ...]
     documented_optional: tuple[str, ...]
     accessible_by: str
@@ -162,6 +212,14 @@ class Operation:
     @property
     def body_fields(self) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == "body")
+
+    @property
+    def styled(self) -> tuple[Param, ...]:
+        """Parameters serialised other than the default for their location."""
+        return tuple(
+            p for p in self.params
+            if p.location != "body" and (p.style, p.explode) != DEFAULT_STYLES[p.location]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,25 @@ class RefCycleError(KeyError):
 
 
 class _SpecLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loader without the implicit timestamp type (specs want the text)."""
+    """Safe loader without the implicit timestamp type (specs want the text), refusing
+    duplicate keys (PyYAML would silently keep the last one, dropping e.g. a whole path)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:
+                continue  # unhashable: the base class reports it
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None, None,
+                    f"duplicate key {key!r} (first at line {first.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 _SpecLoader.yaml_implicit_resolvers = {
@@ -91,7 +109,11 @@ def load(path: Path) -> Document:
     except OSError as exc:
         raise SpecErrors([SpecError(str(path), "", f"cannot read file: {exc.strerror or exc}")]) from None
     root = parse(raw, name)
-    doc = Document(file=name, root=root, sha256=hashlib.sha256(raw).hexdigest())
+    digest = hashlib.sha256(raw)
+    problems = list(bundle_external_refs(root, path, digest))
+    if problems:
+        raise SpecErrors(problems)
+    doc = Document(file=name, root=root, sha256=digest.hexdigest())
     problems = list(check_refs(doc))
     if problems:
         raise SpecErrors(problems)
@@ -127,16 +149,106 @@ def parse(raw: bytes, name: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise SpecErrors([SpecError(name, "", f"expected a mapping at the top level, found {kind}")])
-    stringified: dict[str, Any] = _stringify_keys(data)
-    return stringified
+    try:
+        normalized, _ = _Normalizer().convert(data, ())
+    except _TooDeep as exc:
+        raise SpecErrors([SpecError(name, pointer(*exc.path[:MAX_DEPTH]), f"the document is nested too deeply (more than {MAX_DEPTH} levels)")]) from None
+    except _Recursive as exc:
+        alias = _alias_name(text, exc.path)
+        what = f"the alias *{alias}" if alias else "an alias"
+        raise SpecErrors([SpecError(name, pointer(*exc.path), f"{what} refers to a node that contains it (a recursive structure)")]) from None
+    except _TooBig:
+        raise SpecErrors([SpecError(name, "", f"the document expands to more than {MAX_VALUES:,} values (YAML aliases repeating large parts?)")]) from None
+    result: dict[str, Any] = normalized
+    return result
 
 
-def _stringify_keys(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k if isinstance(k, str) else str(k): _stringify_keys(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_stringify_keys(v) for v in node]
-    return node
+MAX_DEPTH = 200
+"""Deepest nesting accepted; real specs stay under 30 levels, and later stages recurse."""
+MAX_VALUES = 5_000_000
+"""Most values a document may expand to, counting every repetition of a YAML alias."""
+
+
+class _Recursive(Exception):
+    def __init__(self, path: tuple[str | int, ...]) -> None:
+        self.path = path
+
+
+class _TooDeep(_Recursive):
+    pass
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Normalizer:
+    """Mapping keys to strings, with the limits that keep later stages safe.
+
+    Shared nodes (YAML aliases) stay shared rather than copied, but count as often as they
+    appear, so an alias bomb is refused before anything expands it; a node that contains
+    itself, or nesting deeper than :data:`MAX_DEPTH`, is refused with its location.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[Any, int]] = {}
+        self.on_path: set[int] = set()
+
+    def convert(self, node: Any, path: tuple[str | int, ...]) -> tuple[Any, int]:
+        if not isinstance(node, (dict, list)):
+            return node, 1
+        key = id(node)
+        if key in self.on_path:
+            raise _Recursive(path)
+        done = self.memo.get(key)
+        if done is not None:
+            return done
+        if len(path) >= MAX_DEPTH:
+            raise _TooDeep(path)
+        self.on_path.add(key)
+        size = 1
+        out: Any
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                text = k if isinstance(k, str) else str(k)
+                out[text], count = self.convert(v, (*path, text))
+                size += count
+        else:
+            out = []
+            for index, v in enumerate(node):
+                item, count = self.convert(v, (*path, index))
+                out.append(item)
+                size += count
+        self.on_path.discard(key)
+        if size > MAX_VALUES:
+            raise _TooBig
+        self.memo[key] = (out, size)
+        return out, size
+
+
+def _alias_name(text: str, path: tuple[str | int, ...]) -> str | None:
+    """The anchor name of the alias found at ``path`` (re-parsed slowly; errors only)."""
+    names: dict[int, str] = {}
+
+    class AnchorLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            node = super().compose_node(parent, index)
+            if isinstance(event, yaml.AliasEvent) and event.anchor:
+                names[id(node)] = event.anchor
+            return node
+
+    try:
+        node: Any = yaml.compose(text, Loader=AnchorLoader)
+        for token in path:
+            if isinstance(node, yaml.MappingNode):
+                node = next(v for k, v in node.value if k.value == token)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(token, int):
+                node = node.value[token]
+        return names.get(id(node))
+    except Exception:  # best effort: the message stays useful without the name
+        return None
 
 
 def _walk_refs(node: Any, here: tuple[str | int, ...]) -> Iterator[tuple[str, tuple[str | int, ...]]]:
@@ -156,15 +268,76 @@ def _walk_refs(node: Any, here: tuple[str | int, ...]) -> Iterator[tuple[str, tu
                     stack.append((value, (*where, index)))
 
 
+EXTERNAL = "x-partner-codegen-external"
+"""Top-level key under which documents referenced by relative ``$ref`` are bundled."""
+
+
+def bundle_external_refs(root: dict[str, Any], path: Path, digest: Any) -> Iterator[SpecError]:
+    """Bring sibling files that ``$ref`` points at into ``root`` and make those refs local.
+
+    ``other.yaml#/components/schemas/Pet`` becomes
+    ``#/x-partner-codegen-external/other.yaml/components/schemas/Pet``, so every later stage
+    deals with local references only. Refs must stay inside the spec's directory; remote
+    (``http://``) refs are refused. Each bundled file's bytes go into the spec's digest, so a
+    change in a sibling file changes the generated header.
+    """
+    base = path.resolve().parent
+    loaded: dict[str, dict[str, Any]] = {}
+    queue: list[tuple[dict[str, Any], Path, str]] = [(root, path.resolve(), path.name)]
+    while queue:
+        node, source, label = queue.pop(0)
+        prefix = () if node is root else (EXTERNAL, _relative_key(source, base))
+        for ref, where in list(_walk_refs(node, ())):
+            target, _, fragment = ref.partition("#")
+            at = pointer(*prefix, *where, "$ref")
+            if not target:
+                if node is not root:  # a local ref inside a bundled file
+                    _set_ref(node, where, f"#{pointer(EXTERNAL, _relative_key(source, base))}{fragment}")
+                continue
+            if "://" in target or target.startswith("//"):
+                yield SpecError(label, at, f"remote $ref {ref!r} is not supported; download the file next to the spec")
+                continue
+            file = (source.parent / target).resolve()
+            if not file.is_relative_to(base):
+                yield SpecError(label, at, f"$ref {ref!r} leaves the spec's directory; only sibling files may be referenced")
+                continue
+            key = _relative_key(file, base)
+            if key not in loaded:
+                try:
+                    raw = file.read_bytes()
+                except OSError as exc:
+                    yield SpecError(label, at, f"$ref {ref!r}: cannot read {target}: {exc.strerror or exc}")
+                    continue
+                digest.update(raw)
+                loaded[key] = parse(raw, target)
+                queue.append((loaded[key], file, key))
+            _set_ref(node, where, f"#{pointer(EXTERNAL, key)}{fragment}")
+    if loaded:
+        root[EXTERNAL] = loaded
+
+
+def _relative_key(file: Path, base: Path) -> str:
+    return file.relative_to(base).as_posix()
+
+
+def _set_ref(node: Any, where: tuple[str | int, ...], ref: str) -> None:
+    for token in where:
+        node = node[token]
+    node["$ref"] = ref
+
+
 def check_refs(doc: Document) -> Iterator[SpecError]:
     """Every ``$ref`` must be local and point at a node; chains of refs must not loop."""
     for ref, where in _walk_refs(doc.root, ()):
         at = pointer(*where, "$ref")
         if not ref.startswith("#"):
-            yield SpecError(doc.file, at, f"external $ref {ref!r} is not supported; inline it or use '#/...'")
+            yield SpecError(doc.file, at, f"$ref {ref!r} could not be bundled")
             continue
         try:
-            doc.deref({"$ref": ref})
+            target = doc.deref({"$ref": ref})
+            if not isinstance(target, dict) and where[-1:] != ("mapping",):
+                kind = {str: "a string", list: "a list", bool: "a boolean", int: "a number", float: "a number"}.get(type(target), "null")
+                yield SpecError(doc.file, at, f"$ref {ref!r} points at {kind}, not a schema")
         except RefCycleError:
             yield SpecError(doc.file, at, f"$ref {ref!r} leads to a cycle of references that never reaches a schema")
         except KeyError:

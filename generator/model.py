@@ -79,17 +79,20 @@ def build(doc: Document, *, package: str) -> Api:
     servers = doc.root.get("servers") or []
     server_url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
     client_name = info.get("x-client-name")
-    if not (isinstance(client_name, str) and client_name.isidentifier() and client_name.isascii()):
-        client_name = "Client"
+    client_name = naming.pascal_identifier(client_name, fallback="Client", reserved=RESERVED_CLASS_NAMES | _CLIENT_MODULE_NAMES) if isinstance(client_name, str) else "Client"
     log_env = info.get("x-log-env")
     if not (isinstance(log_env, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", log_env)):
         log_env = package.upper() + "_LOG"
-    attr_names = naming.NameAllocator({"with_options", "close", "base_url", "timeout"})
-    class_names = naming.NameAllocator(RESERVED_CLASS_NAMES)
+    attr_names = naming.NameAllocator(_CLIENT_ATTRIBUTES)
+    # Resource classes share the schemas' name table: a schema named ``ThingsResource`` keeps
+    # its name and the resource class takes the next free one.
+    class_names = b.class_names
     module_names = naming.NameAllocator({"__init__"})
     resource_defs = []
     for name, ops in resources.items():
-        attribute = attr_names.allocate(naming.identifier(name, fallback="resource"))
+        # A resource named like the client's own API (``request``, ``max_retries``) gets a
+        # trailing underscore, as keywords do, so neither hides the other.
+        attribute = attr_names.allocate(naming.identifier(name, fallback="resource", reserved=_CLIENT_ATTRIBUTES))
         doc_params: dict[str, DocParam] = {}
         for op in ops:
             for p in op.params:
@@ -99,7 +102,7 @@ def build(doc: Document, *, package: str) -> Api:
             Resource(
                 name=name,
                 attribute=attribute,
-                class_name=class_names.allocate(naming.pascal_identifier(name, fallback="Resource") + "Resource", separator=""),
+                class_name=_resource_class(class_names, naming.pascal_identifier(name, fallback="Resource") + "Resource"),
                 module=module_names.allocate(attribute),
                 operations=tuple(ops),
                 doc_params=tuple(doc_params.values()),
@@ -127,6 +130,28 @@ def build(doc: Document, *, package: str) -> Api:
     )
 
 
+# What a client object already has: a resource may not take one of these attribute names.
+_CLIENT_ATTRIBUTES = frozenset(
+    {"request", "close", "with_options", "base_url", "timeout", "max_retries", "aclose"}
+)
+# Names the generated ``_client.py`` imports or defines beside the client class.
+_CLIENT_MODULE_NAMES = frozenset(
+    {"SyncAPIClient", "AsyncAPIClient", "DEFAULT_BASE_URL", "TimeoutTypes", "setup_logging",
+     "credentials_auth", "Omit", "OMIT", "httpx", "annotations"}
+)
+
+
+def _resource_class(names: naming.NameAllocator, base: str) -> str:
+    """A resource class name whose async and raw-response siblings are free too."""
+    candidate, index = base, 1
+    while any(n in names for n in (candidate, f"Async{candidate}", f"{candidate}WithRawResponse", f"Async{candidate}WithRawResponse")):
+        index += 1
+        candidate = f"{base}{index}"
+    for n in (candidate, f"Async{candidate}", f"{candidate}WithRawResponse", f"Async{candidate}WithRawResponse"):
+        names.allocate(n)
+    return candidate
+
+
 def _service_id(package: str) -> str:
     """``confluent_partner_v2`` -> ``confluent.partner``: the dotted id the docs use."""
     parts = package.split("_")
@@ -134,16 +159,21 @@ def _service_id(package: str) -> str:
 
 
 def _auth(doc: Document, package: str) -> Auth:
-    schemes = ((doc.root.get("components") or {}).get("securitySchemes") or {}).values()
+    schemes = (doc.root.get("components") or {}).get("securitySchemes") or {}
     basic = bearer = False
     envs: dict[str, str] = {}
     prefix = package.upper()
-    for scheme in schemes:
+    problems: list[SpecError] = []
+    for scheme_name, scheme in schemes.items():
         if not isinstance(scheme, dict):
             continue
         kind, how = scheme.get("type"), str(scheme.get("scheme", "")).lower()
         listed = scheme.get("x-env-vars")
         env: list[Any] = listed if isinstance(listed, list) else []
+        for index, value in enumerate(env):
+            if not (isinstance(value, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", value)):
+                at = pointer("components", "securitySchemes", scheme_name, "x-env-vars", index)
+                problems.append(SpecError(doc.file, at, f"x-env-vars: {value!r} is not an environment variable name"))
         if kind == "http" and how == "basic":
             basic = True
             if len(env) == 2:
@@ -152,9 +182,8 @@ def _auth(doc: Document, package: str) -> Auth:
             bearer = True
             if len(env) == 1:
                 envs["token"] = str(env[0])
-    for value in envs.values():
-        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", value):
-            raise SpecErrors([SpecError(doc.file, "/components/securitySchemes", f"x-env-vars: {value!r} is not an environment variable name")])
+    if problems:
+        raise SpecErrors(problems)
     return Auth(
         basic=basic,
         bearer=bearer,
@@ -184,7 +213,13 @@ def _propagate_usage(b: SchemaBuilder, usage: Usage) -> None:
 def _dependency_order(
     order: Iterable[str], models: dict[str, ModelDef], aliases: dict[str, AliasDef]
 ) -> tuple[ModelDef | AliasDef, ...]:
-    """Definitions with what they mention first (depth-first, spec order breaks ties)."""
+    """Definitions in an order Python can execute.
+
+    An alias is evaluated when ``models.py`` runs, so everything it names comes first. A
+    model's annotations are resolved lazily by pydantic, so a model may name what follows it
+    (that is what makes recursion through unions work); its model dependencies still come
+    first where they can, so the file reads from the parts to the whole.
+    """
     out: list[ModelDef | AliasDef] = []
     state: dict[str, int] = {}
 
@@ -192,13 +227,15 @@ def _dependency_order(
         if state.get(name):
             return
         state[name] = 1
-        definition: ModelDef | AliasDef | None = models.get(name) or aliases.get(name)
-        if definition is None:
-            return
-        refs = definition.refs if isinstance(definition, ModelDef) else definition.type.refs
-        for ref in sorted(refs):
-            visit(ref)
-        out.append(definition)
+        if name in aliases:
+            for ref in sorted(aliases[name].type.refs):
+                visit(ref)
+            out.append(aliases[name])
+        elif name in models:
+            for ref in sorted(models[name].refs):
+                if ref in models:
+                    visit(ref)
+            out.append(models[name])
 
     for name in order:
         visit(name)

@@ -15,10 +15,16 @@ import re
 import unicodedata
 
 # Attributes of pydantic.BaseModel that a field must not shadow.
+# Attributes of pydantic.BaseModel (v1-style and v2 ``model_*``), written out rather than read
+# from the installed pydantic so that the output does not depend on its version.
 PYDANTIC_RESERVED = frozenset(
     {
         "construct", "copy", "dict", "from_orm", "json", "parse_file", "parse_obj", "parse_raw",
         "schema", "schema_json", "update_forward_refs", "validate", "fields",
+        "model_config", "model_fields", "model_computed_fields", "model_extra", "model_fields_set",
+        "model_construct", "model_copy", "model_dump", "model_dump_json", "model_json_schema",
+        "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate",
+        "model_validate_json", "model_validate_strings",
     }
 )
 # Hard keywords only: soft keywords (match, case, type) are valid names, and their list differs
@@ -130,3 +136,7 @@ class NameAllocator:
 
     def __contains__(self, name: object) -> bool:
         return name in self._taken
+
+    def taken(self) -> frozenset[str]:
+        """Every name handed out (or reserved) so far."""
+        return frozenset(self._taken)

@@ -20,7 +20,9 @@ from .schemas import SchemaBuilder, Usage, flag, text
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 RESERVED_ARGUMENTS = frozenset(
-    {"self", "extra_headers", "extra_query", "timeout", "max_retries", "cast_to", "httpx", "Any"}
+    # the per-call options every method takes; nothing else in a method body can be shadowed
+    # (see templates/package/resources/resource.py.jinja)
+    {"self", "extra_headers", "extra_query", "timeout", "max_retries"}
 )
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 _SUCCESS = re.compile(r"^2\d\d$")
@@ -112,7 +114,14 @@ def build_operation(
         required = location == "path" or param.get("required") is True
         name = args.allocate(naming.snake_identifier(wire, fallback="param", reserved=RESERVED_ARGUMENTS))
         description = text(param.get("description"))
-        datatype = _datatype(b.deref(schema, param_at)[0])
+        resolved_schema, _ = b.deref(schema, param_at)
+        datatype = _datatype(resolved_schema)
+        # Validated before sending: the type plus the schema's constraints (pattern, range...).
+        constraints = b.constraints(resolved_schema, param_at + "/schema") if isinstance(resolved_schema, dict) else []
+        runtime_type = texpr.annotation
+        if constraints:
+            runtime_type = f"Annotated[{texpr.annotation}, Field({', '.join(constraints)})]"
+            imports.update({Import("typing", "Annotated"), Import("pydantic", "Field")})
         default_style, _ = DEFAULT_STYLES[location]
         style = param.get("style") if isinstance(param.get("style"), str) else default_style
         explode = param.get("explode") if isinstance(param.get("explode"), bool) else style == "form"
@@ -120,7 +129,7 @@ def build_operation(
             b.error(param_at + "/style", f"style {style!r} is not supported for {location} parameters")
             continue
         params.append(
-            Param(name, wire, location, texpr.param_annotation, required, description, datatype, texpr.annotation, style, explode)
+            Param(name, wire, location, texpr.param_annotation, required, description, datatype, runtime_type, style, explode)
         )
         (required_doc if required else optional_doc).append(wire)
     for wire in sorted(declared - {w for (w, loc) in merged if loc == "path"}):
@@ -134,12 +143,11 @@ def build_operation(
         content = body.get("content") if isinstance(body, dict) else None
         media_type, body_encoding = _body_media(content)
         if media_type is None or not isinstance(content, dict):
-            kinds = ", ".join(sorted(content)) if isinstance(content, dict) else "none"
-            b.error(
-                body_at + "/content",
-                f"request body content type(s) {kinds} not supported; "
-                "use JSON, application/x-www-form-urlencoded or multipart/form-data",
-            )
+            if isinstance(content, dict) and content:
+                problem = f"request body content type(s) {', '.join(sorted(content))} not supported"
+            else:
+                problem = "the request body has no content type"
+            b.error(body_at + "/content", f"{problem}; use JSON, application/x-www-form-urlencoded or multipart/form-data")
             return None
         content_type = media_type
         schema = content[media_type].get("schema") if isinstance(content[media_type], dict) else None
@@ -169,6 +177,13 @@ def build_operation(
 
     responses = op.get("responses") or {}
     success = sorted(code for code in responses if _SUCCESS.match(code))
+    ranges = [code for code in responses if code.upper() == "2XX"]
+    if not success and ranges:
+        b.error(
+            f"{at}/responses/{ranges[0]}",
+            "response ranges such as '2XX' are not supported; give the exact success status (e.g. '200')",
+        )
+        return None
     if not success:
         b.error(at + "/responses", "the operation defines no 2XX response")
         return None
@@ -176,12 +191,13 @@ def build_operation(
     resp, resp_at = b.deref(responses[status], f"{at}/responses/{status}")
     response_type, response_model = "None", None
     resp_content = resp.get("content") if isinstance(resp, dict) else None
+    accept = ", ".join(resp_content) if isinstance(resp_content, dict) and resp_content else "application/json"
     if isinstance(resp_content, dict) and resp_content:
         media_type = _json_media(resp_content)
         if media_type is None:
             # Not JSON (a file, text, an image...): the method returns the raw httpx response.
-            imports.add(Import("httpx", "Response"))
-            response_type = response_model = "Response"
+            imports.add(Import("httpx", "Response as _RawResponse"))  # "Response" is a common schema name
+            response_type = response_model = "_RawResponse"
         else:
             media = resp_content[media_type]
             texpr = use(
@@ -230,6 +246,7 @@ def build_operation(
         body_adapter=body_adapter,
         content_type=content_type,
         body_encoding=body_encoding,
+        accept=accept,
         success_status=int(status),
         response_type=response_type,
         response_model=response_model,

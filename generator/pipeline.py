@@ -1,22 +1,200 @@
-"""The whole pipeline as one pure function: spec path in, {relative path: text} out."""
+"""The whole pipeline as one pure function: spec path in, {relative path: text} out.
+
+Validation runs beside the later stages (in a forked child where that is possible, see
+:mod:`generator.parallel`): its verdict still decides, exactly as if it ran first. A bad spec
+raises its :class:`SpecErrors` even when a later stage failed on it first, and nothing is
+returned before validation has passed. With a :class:`~generator.cache.Cache`, an unchanged
+input is served from the tree cache and black's output from the format cache.
+
+``PARTNER_CODEGEN_TIMINGS=1`` prints how long each stage took to stderr.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
+import importlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import format as fmt
-from .load import load
-from .model import build
-from .render import render
-from .validate import validate
+from .cache import Cache, tree_key
+from .errors import SpecError, SpecErrors
+from .load import Document, load
+from .parallel import Background, gc_tuned
+
+if TYPE_CHECKING:
+    from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
+    from .examples import operation_examples  # noqa: F401  (provided lazily by __getattr__)
+    from .model import build  # noqa: F401  (provided lazily by __getattr__)
+    from .render import render  # noqa: F401  (provided lazily by __getattr__)
+    from .validate import validate  # noqa: F401  (provided lazily by __getattr__)
+
+# The later stages are imported on first use (see ``__getattr__``): a run served from the tree
+# cache never pays for jinja2, black or the spec validator, and a forked validation child
+# imports the validator without the parent doing so too.
+_LAZY = {
+    "build": ".model",
+    "operation_errors": ".docs",
+    "operation_examples": ".examples",
+    "render": ".render",
+    "validate": ".validate",
+}
 
 DEFAULT_SPEC = Path("spec/partner-v2.yaml")
 DEFAULT_OUT = Path("generated")
 DEFAULT_PACKAGE = "confluent_partner_v2"
 
 
-def generate_tree(spec: Path, *, package: str = DEFAULT_PACKAGE) -> dict[str, str]:
-    """load -> validate -> model -> render -> format; raises SpecErrors for bad input."""
-    document = validate(load(spec))
-    api = build(document, package=package)
-    return fmt.format_tree(render(api))
+def generate_tree(
+    spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
+) -> dict[str, str]:
+    """load -> validate -> model -> render -> format; raises SpecErrors for bad input.
+
+    ``doc_style`` picks the layout of the resource pages in ``docs/``: ``current`` or ``legacy``.
+    ``cache`` (default none) serves unchanged inputs without running the stages again.
+    """
+    timer = _Timer()
+    with gc_tuned():
+        if cache is None:
+            return _generate(spec, package=package, doc_style=doc_style, cache=None, timer=timer)[1]
+        try:
+            raw: bytes | None = spec.read_bytes()
+        except OSError:
+            raw = None  # load() reports it
+        key = tree_key(spec, raw, options={"package": package, "doc_style": doc_style}) if raw is not None else None
+        trees = cache.tree_cache()
+        if key is not None:
+            files = trees.get(key)
+            timer.lap("tree cache lookup")
+            if files is not None:
+                timer.report(cached=True)
+                return files
+        document, files = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer)
+        # Store only if load() parsed exactly the bytes the key was made from.
+        if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest():
+            trees.put(key, files)
+        return files
+
+
+def _generate(
+    spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer
+) -> tuple[Document, dict[str, str]]:
+    document = load(spec)
+    timer.lap("load")
+    validation = Background(lambda: _validation_problems(document))
+    timer.lap("start validation")  # includes validating, when it cannot run beside the rest
+    try:
+        try:
+            stages = sys.modules[__name__]  # module attributes, so tests can replace a stage
+            build_api = stages.build
+            timer.lap("import model/render")
+            api = build_api(document, package=package)
+            timer.lap("model")
+            examples = stages.operation_examples(document, api)
+            errors = stages.operation_errors(document, api)
+            with _template_bytecode_cache(cache):
+                rendered = stages.render(api, examples=examples, errors=errors, doc_style=doc_style)
+            timer.lap("render")
+            files = fmt.format_tree(rendered, cache=cache.format_cache() if cache is not None else None)
+            timer.lap("format")
+        except Exception:
+            problems, _ = validation.result()  # a bad spec explains the failure better than any stage
+            if problems:
+                raise SpecErrors(problems) from None
+            raise
+        problems, seconds = validation.result()
+        timer.lap("wait for validation")
+        timer.note("validate (beside the stages above)", seconds)
+        if problems:
+            raise SpecErrors(problems)
+        timer.report(cached=False)
+        return document, files
+    finally:
+        validation.cancel()
+
+
+@contextmanager
+def _template_bytecode_cache(cache: Cache | None) -> Iterator[None]:
+    """Let Jinja2 keep its compiled templates in the cache directory while rendering.
+
+    Entries are keyed by each template's source checksum, so a changed template is compiled
+    afresh; an unreadable or unwritable entry is just compiled again.
+    """
+    if cache is None:
+        yield
+        return
+    env = importlib.import_module(".render", __package__).environment()
+    if env.bytecode_cache is not None:
+        yield
+        return
+    env.bytecode_cache = _safe_bytecode_cache()(str(cache.directory / "jinja"))
+    try:
+        yield
+    finally:
+        env.bytecode_cache = None
+
+
+@functools.cache
+def _safe_bytecode_cache() -> type[Any]:
+    """``jinja2.FileSystemBytecodeCache`` that treats every error as a miss."""
+    import jinja2
+
+    class SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(Exception):
+                Path(self.directory).mkdir(parents=True, exist_ok=True)
+                super().dump_bytecode(bucket)
+
+    return SafeBytecodeCache
+
+
+def _validation_problems(document: Document) -> tuple[list[SpecError], float]:
+    """Every problem the validator finds (none when valid), and the seconds it took."""
+    started = time.perf_counter()
+    try:
+        sys.modules[__name__].validate(document)  # imported here: a forked child's import is its own
+    except SpecErrors as exc:
+        return list(exc.errors), time.perf_counter() - started
+    return [], time.perf_counter() - started
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.enabled = os.environ.get("PARTNER_CODEGEN_TIMINGS", "") not in ("", "0")
+        self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+
+    def note(self, name: str, seconds: float) -> None:
+        self.laps.append((name, seconds))
+
+    def report(self, *, cached: bool) -> None:
+        if self.enabled:
+            laps = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in self.laps)
+            print(f"timings{' (tree cache hit)' if cached else ''}: {laps}", file=sys.stderr)
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __package__), name)
+    globals()[name] = value
+    return value

@@ -8,14 +8,16 @@ beyond reading the templates.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from . import docs
 from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -25,10 +27,15 @@ STATIC_FILES = (
     "_formats.py",
     "_logs.py",
     "_models.py",
+    "_pagination.py",
+    "_params.py",
     "_response.py",
     "_retries.py",
     "_types.py",
 )
+
+CLI_STATIC_FILES = ("_cli.py",)
+"""Spec-agnostic runtime files copied verbatim from ``templates/static_cli/``."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
 _SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -49,12 +56,18 @@ def docstring(text: str) -> str:
 def md_cell(text: str) -> str:
     """Text for one Markdown table cell: pipes escaped, HTML neutralised, lines joined by <br />."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    text = text.replace("{", "&#123;").replace("}", "&#125;")  # MDX reads {...} as JavaScript
+    text = text.replace("[", "&#91;").replace("]", "&#93;")  # no links or images from spec text
     return "<br />".join(line.strip() for line in text.strip().splitlines())
 
 
 def md_code(text: str) -> str:
-    """Text for inside a Markdown code span (backticks cannot close it early)."""
-    return md_cell(text).replace("`", "'")
+    """Text for inside a Markdown code span: one line, backticks cannot close it early.
+
+    A code span is literal in Markdown and MDX alike (no HTML, no ``{...}`` expressions, no
+    character references), so only the backtick, the line break and (in tables) the pipe matter.
+    """
+    return " ".join(_CONTROL.sub(" ", text).split()).replace("`", "'").replace("|", "\\|")
 
 
 def md_inline(text: str) -> str:
@@ -69,6 +82,61 @@ def toml_str(text: str) -> str:
     """A TOML basic string (JSON string escaping is valid TOML)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", escaped).replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+_MDX_ENTITIES = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", "|": "&#124;",
+    "[": "&#91;", "]": "&#93;", "`": "&#96;", "\\": "&#92;", '"': "&quot;",
+}
+_MDX_SPECIAL = re.compile("[" + re.escape("".join(_MDX_ENTITIES)) + "]")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+
+
+def _mdx_escape(text: str) -> str:
+    text = _CONTROL.sub(" ", text)
+    return _MDX_SPECIAL.sub(lambda m: _MDX_ENTITIES[m.group()], text)
+
+
+def mdx_text(text: str) -> str:
+    """Spec prose for Markdown/MDX (table cells, paragraphs, JSX children), on one line.
+
+    Everything MDX or Markdown could act on is a character reference: ``{ }`` (JavaScript
+    expressions), ``< >`` (JSX, HTML), ``[ ]`` (links, images), backticks, pipes, backslashes.
+    Code spans become ``<code>`` elements with escaped content; lines are joined by ``<br />``,
+    so no spec line can start a block (``import``/``export``, headings, fences, lists).
+    """
+    pieces: list[str] = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_mdx_escape(text[last : match.start()]))
+        code = " ".join(match.group(2).split())
+        pieces.append(f"<code>{_mdx_escape(code)}</code>")
+        last = match.end()
+    pieces.append(_mdx_escape(text[last:]))
+    joined = "".join(pieces)
+    return "<br />".join(line.strip() for line in joined.strip().splitlines() if line.strip())
+
+
+def mdx_attr(text: str) -> str:
+    """A JSX/HTML attribute value (inside double quotes): character references only, one line."""
+    return _mdx_escape(" ".join(str(text).split()))
+
+
+def html_code(text: str) -> str:
+    """``<code>`` with escaped content: safe in HTML, MDX and GFM table cells alike."""
+    return f"<code>{mdx_attr(text)}</code>"
+
+
+def code_text(text: str) -> str:
+    """A name inside a fenced code block: one line (a fence is literal, but a newline is not)."""
+    return " ".join(_CONTROL.sub(" ", str(text)).split())
+
+
+def fence(code: str, lang: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{lang}\n{code.strip(chr(10))}\n{ticks}"
 
 
 @cache
@@ -89,7 +157,14 @@ def environment() -> jinja2.Environment:
         md_inline=md_inline,
         codelist=codelist,
         toml_str=toml_str,
+        mdx_text=mdx_text,
+        mdx_attr=mdx_attr,
+        html_code=html_code,
+        code_text=code_text,
+        fence=fence,
+        json=lambda value: json.dumps(value, ensure_ascii=False),
         isorted=lambda names: sorted(names, key=_isort_key),
+        format_async=lambda name: [name, f"Async{name}"],
     )
     env.tests["model_def"] = lambda value: isinstance(value, ModelDef)
     return env
@@ -116,7 +191,11 @@ def import_lines(imports: Iterable[Import], *, depth: int = 0) -> list[str]:
         if previous is not None and group(module) != previous:
             lines.append("")
         previous = group(module)
-        lines.append(f"from {module} import {', '.join(sorted(by_module[module], key=_isort_key))}")
+        names = sorted(by_module[module], key=_isort_key)
+        plain = [n for n in names if " as " not in n]
+        if plain:
+            lines.append(f"from {module} import {', '.join(plain)}")
+        lines.extend(f"from {module} import {n}" for n in names if " as " in n)
     return lines
 
 
@@ -139,7 +218,7 @@ def method_docstring(op: Operation) -> str:
 
 
 def _models_imports(api: Api) -> list[Import]:
-    imports: set[Import] = {Import("._models", "Model")}
+    imports: set[Import] = {Import("._models", "Model")} if api.models else set()
     for d in api.definitions:
         if isinstance(d, ModelDef):
             for f in d.fields:
@@ -155,22 +234,52 @@ def _models_imports(api: Api) -> list[Import]:
     return sorted(imports)
 
 
+_BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "Any"})
+
+# Runtime functions a method body calls, imported under private names: an argument may be
+# called ``build_body`` (arguments never start with an underscore).
+_PRIVATE_IMPORTS = {
+    "build_body": Import("._base_client", "build_body as _build_body"),
+    "build_value": Import("._base_client", "build_value as _build_value"),
+    "iterate_pages": Import("._pagination", "iterate_pages as _iterate_pages"),
+    "async_iterate_pages": Import("._pagination", "async_iterate_pages as _async_iterate_pages"),
+}
+
+
+def _result_type(op: Operation) -> str:
+    """What the method body calls its result's type: a module-level alias when the type is
+    spelt with names an argument could shadow (``list[...]``, ``str``)."""
+    complex_type = any(c in op.response_type for c in "[|") or op.response_type in _BUILTIN_TYPES
+    return f"_{op.method_name.upper()}_RESULT" if op.response_model and complex_type else op.response_type
+
+
 def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
     imports: set[Import] = {
         Import("typing", "TYPE_CHECKING"),
         Import("collections.abc", "Mapping"),
+        Import("._response", "APIResponse"),
+        Import("._response", "async_to_raw_response as _async_to_raw_response"),
+        Import("._response", "to_raw_response as _to_raw_response"),
+        Import("._types", "OMIT"),
+        Import("._types", "Omit"),
+        Import("._types", "TimeoutTypes"),
     }
-    names: set[str] = set()
+    result_types = {op.operation_id: _result_type(op) for op in resource.operations}
     for op in resource.operations:
-        imports |= op.imports
-        names |= op.refs
+        imports |= {_PRIVATE_IMPORTS.get(i.name, i) for i in op.imports}
+        imports |= {Import(".models", name) for name in op.refs}
         if op.body_model:
-            names.add(op.body_model)
+            imports |= {Import(".models", op.body_model), _PRIVATE_IMPORTS["build_body"]}
+        if op.body_param:
+            imports |= {_PRIVATE_IMPORTS["build_value"], Import("typing", "TypeAlias")}
+        if op.path_params or op.query or op.headers or op.cookies:
+            imports.add(Import("typing", "Any"))
+        if result_types[op.operation_id] != op.response_type:
+            imports.add(Import("typing", "TypeAlias"))
     return {
         "resource": resource,
-        "uses_build_value": any(op.body_param for op in resource.operations),
+        "result_types": result_types,
         "imports": import_lines(imports, depth=1),
-        "model_names": sorted(names),
         "docstrings": {op.operation_id: method_docstring(op) for op in resource.operations},
     }
 
@@ -179,11 +288,27 @@ def headers(api: Api) -> dict[str, str]:
     """The first line of every generated file, per comment syntax. No timestamps."""
     name = _SAFE_FILE_NAME.sub("_", api.spec_file)
     text = f"Generated by partner-codegen from {name} (sha256:{api.spec_sha256[:12]}). Do not edit."
-    return {"py": f"# {text}", "md": f"<!-- {text} -->", "toml": f"# {text}"}
+    # MDX pages start with front matter, which must be the file's first line: their header is
+    # a YAML comment on the second line.
+    return {"py": f"# {text}", "md": f"<!-- {text} -->", "toml": f"# {text}", "yaml": f"# {text}"}
 
 
-def render(api: Api, *, package_version: str = "0.1.0") -> dict[str, str]:
-    """Every file of the distributable tree, by path relative to the output directory."""
+def render(
+    api: Api,
+    *,
+    package_version: str = "0.1.0",
+    examples: Mapping[str, Mapping[str, Any]] | None = None,
+    errors: Mapping[str, Sequence[docs.ErrorDoc]] | None = None,
+    doc_style: str = "current",
+) -> dict[str, str]:
+    """Every file of the distributable tree, by path relative to the output directory.
+
+    ``examples`` (:func:`generator.examples.operation_examples`) and ``errors``
+    (:func:`generator.docs.operation_errors`) feed the API reference, by operation id;
+    ``doc_style`` picks the resource pages' layout (``current`` or ``legacy``).
+    """
+    if doc_style not in docs.DOC_STYLES:
+        raise ValueError(f"doc_style must be one of {', '.join(docs.DOC_STYLES)}, not {doc_style!r}")
     env = environment()
     head = headers(api)
     pkg = api.package
@@ -198,6 +323,8 @@ def render(api: Api, *, package_version: str = "0.1.0") -> dict[str, str]:
     def put(template: str, **extra: Any) -> str:
         return env.get_template(template).render(**common, **extra)
 
+    reference = _reference_context(api, examples or {}, errors or {})
+
     client_exports = [api.client_name, f"Async{api.client_name}"]
     top_exports = sorted(
         [*client_exports, "DEFAULT_BASE_URL", "METHODS", "OMIT", "APIResponse", "MethodInfo", "Omit", "__version__", "models",
@@ -207,7 +334,7 @@ def render(api: Api, *, package_version: str = "0.1.0") -> dict[str, str]:
     )
     out: dict[str, str] = {
         "pyproject.toml": put("pyproject.toml.jinja"),
-        "README.md": put("README.md.jinja"),
+        "README.md": put("README.md.jinja", **reference),
         f"{pkg}/__init__.py": put(
             "package/__init__.py.jinja",
             exported=sorted(top_exports, key=_isort_key),
@@ -246,7 +373,28 @@ def render(api: Api, *, package_version: str = "0.1.0") -> dict[str, str]:
         )
     for name in STATIC_FILES:
         out[f"{pkg}/{name}"] = head["py"] + "\n" + (TEMPLATES / "static" / name).read_text(encoding="utf-8")
+    for name in CLI_STATIC_FILES:
+        out[f"{pkg}/{name}"] = head["py"] + "\n" + (TEMPLATES / "static_cli" / name).read_text(encoding="utf-8")
+    out[f"{pkg}/__main__.py"] = put("package/__main__.py.jinja")
+    out["api.md"] = put("api.md.jinja", **reference)
+    for resource in api.resources:
+        page_file = f"docs/{_SAFE_FILE_NAME.sub('_', resource.name)}.md"
+        if doc_style == "legacy":
+            out[page_file] = put("docs/resource-legacy.md.jinja", page=docs.legacy_page(api, resource), yaml_header=head["yaml"])
+        else:
+            out[page_file] = put("docs/resource.md.jinja", page=docs.resource_page(api, resource), yaml_header=head["yaml"])
     return out
+
+
+def _reference_context(
+    api: Api, examples: Mapping[str, Mapping[str, Any]], errors: Mapping[str, Sequence[docs.ErrorDoc]]
+) -> dict[str, Any]:
+    """What README.md and api.md show about every method and model."""
+    methods = docs.method_docs(api, examples=examples, errors=errors)
+    return {
+        "methods": methods,
+        "first_example": methods[0] if methods else None,
+    }
 
 
 def _client_doc(api: Api) -> str:

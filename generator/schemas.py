@@ -15,16 +15,21 @@ from typing import Any
 
 from . import naming
 from .errors import SpecError, escape_pointer_token
-from .ir import AliasDef, FieldDef, Import, ModelDef, TypeExpr, py_literal
+from .ir import AliasDef, FieldDef, Import, ModelDef, TypeExpr, py_json_literal, py_literal
 from .load import Document
 
 # Names that generated modules import or define themselves; nothing from a spec may take them.
 RESERVED_CLASS_NAMES = frozenset(
     {"Any", "Annotated", "ClassVar", "Field", "Literal", "TypeAlias", "Model", "Omit", "OMIT",
-     "Union", "Mapping", "Sequence", "date", "datetime", "httpx", "annotations"}
+     "Union", "Mapping", "Sequence", "date", "datetime", "httpx", "annotations",
+     # what models.py and the resource modules import besides the models
+     "ConfigDict", "TYPE_CHECKING", "TimeoutTypes", "APIResponse", "Iterator", "AsyncIterator",
+     "EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str", "Base64Str"}
 )
 RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
+    # Types the annotations spell: a field named ``str`` would shadow ``str`` for later fields.
+    "str", "int", "float", "bool", "bytes", "list", "dict", "None",
 }
 _PRIMITIVES: dict[str, str] = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMATS: dict[str, tuple[str, Import | None]] = {
@@ -40,6 +45,7 @@ _CHECKED_FORMATS: dict[str, str] = {
     "hostname": "HostnameStr",
     "ipv4": "IPv4Str",
     "ipv6": "IPv6Str",
+    "byte": "Base64Str",
 }
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _ANY = TypeExpr("Any", "Any", frozenset({Import("typing", "Any")}), param_imports=frozenset({Import("typing", "Any")}))
@@ -133,11 +139,28 @@ class SchemaBuilder:
             return _named(name, is_model=True)
         self.building.add(ref)
         try:
-            texpr = self.type_of_inline(target if isinstance(target, dict) else {}, ref[1:], name, named=True)
+            inner = target.get("$ref") if isinstance(target, dict) else None
+            if isinstance(inner, str):
+                texpr = self.type_of_ref_alias(ref, inner, name, target)
+            else:
+                texpr = self.type_of_inline(target if isinstance(target, dict) else {}, ref[1:], name, named=True)
         finally:
             self.building.discard(ref)
         self.types[ref] = texpr
         return texpr
+
+    def type_of_ref_alias(self, ref: str, inner: str, name: str, target: dict[str, Any]) -> TypeExpr:
+        """A schema that is only a ``$ref``: a named alias of another component, or (when it
+        points at a file or a place with no name of its own) that schema under this name."""
+        if inner not in self.component_names:
+            self.component_names[inner] = name
+            return self.type_of_ref(inner, ref[1:])
+        texpr = self.type_of_ref(inner, ref[1:])
+        if self.component_names[inner] == name:
+            return texpr
+        self.aliases[name] = AliasDef(name, ref[1:], text(target.get("description")), texpr)
+        self.order.append(name)
+        return _named(name, is_model=texpr.is_model)
 
     def type_of_inline(self, schema: dict[str, Any], at: str, hint: str, *, named: bool = False) -> TypeExpr:
         nullable = schema.get("nullable") is True
@@ -149,12 +172,21 @@ class SchemaBuilder:
                 types = types[0]
             elif not types:
                 types = None
-        if "const" in schema:
-            texpr = self.literal_type([schema["const"]], at)
-        elif isinstance(schema.get("enum"), list):
-            values = schema["enum"]
-            nullable = nullable or None in values
-            texpr = self.literal_type([v for v in values if v is not None], at)
+        if types == "null" or (isinstance(types, list) and not types and schema.get("type") == ["null"]):
+            return TypeExpr("None", "None", nullable=True)
+        if "const" in schema or isinstance(schema.get("enum"), list):
+            if "const" in schema:
+                texpr = self.literal_type([schema["const"]], at)
+            else:
+                values = schema["enum"]
+                nullable = nullable or None in values
+                texpr = self.literal_type([v for v in values if v is not None], at)
+            texpr = _maybe_null(texpr, nullable)
+            if named:  # a named enum is a type of its own: ``Status: TypeAlias = Literal[...]``
+                self.aliases[hint] = AliasDef(hint, at, text(schema.get("description")), texpr)
+                self.order.append(hint)
+                return TypeExpr(hint, hint, frozenset(), frozenset({hint}), nullable=texpr.nullable)
+            return texpr
         elif "oneOf" in schema or "anyOf" in schema:
             texpr = self.union_type(schema, at, hint, named=named)
             if named:
@@ -200,7 +232,9 @@ class SchemaBuilder:
         if len(scalars) != len(values) or not values:
             self.error(at, "enum values must be strings, integers or booleans")
             return _ANY
-        literal = "Literal[" + ", ".join(py_literal(v) for v in dict.fromkeys(values)) + "]"
+        # Deduplicate by type and value: ``1 == True``, but they are different enum values.
+        unique = list({(type(v), v): v for v in values}.values())
+        literal = "Literal[" + ", ".join(py_literal(v) for v in unique) + "]"
         imports = frozenset({Import("typing", "Literal")})
         return TypeExpr(literal, literal, imports, param_imports=imports)
 
@@ -247,6 +281,11 @@ class SchemaBuilder:
         for value, target in mapping.items() if isinstance(mapping, dict) else ():
             if isinstance(target, str):
                 target_ref = target if target.startswith("#") else "#/components/schemas/" + escape_pointer_token(target)
+                try:
+                    self.doc.resolve(target_ref)
+                except KeyError:
+                    self.error(f"{at}/discriminator/mapping/{escape_pointer_token(str(value))}", f"mapping target {target!r} does not resolve")
+                    return plain
                 values_by_ref.setdefault(target_ref, []).append(str(value))
         for index, variant in enumerate(raw):
             ref = variant.get("$ref") if isinstance(variant, dict) else None
@@ -395,6 +434,11 @@ class SchemaBuilder:
         listed = [(wire, prop, where) for wire, (prop, where) in properties.items()]
         return listed, required, forbid, description
 
+    def unalias(self, texpr: TypeExpr) -> TypeExpr:
+        """The type a named alias stands for (``Status`` -> ``Literal[...]``), else ``texpr``."""
+        alias = self.aliases.get(texpr.annotation.removesuffix(" | None"))
+        return alias.type if alias is not None else texpr
+
     def property_hint(self, where: str, wire: str, fallback_owner: str) -> str:
         """Name for an inline property schema: the class that declares it + the property."""
         owner_at = where.rsplit("/properties/", 1)[0]
@@ -412,7 +456,9 @@ class SchemaBuilder:
         return [done[name] for name in self.pending]
 
     def build_model(self, pm: PendingModel, usage: Usage) -> ModelDef:
-        names = naming.NameAllocator(RESERVED_FIELD_NAMES)
+        # Fields must not shadow the classes and aliases their annotations name.
+        reserved = RESERVED_FIELD_NAMES | self.class_names.taken()
+        names = naming.NameAllocator(reserved)
         fields: list[FieldDef] = []
         refs: set[str] = set()
         tags = self.discriminated.get(pm.name, {})
@@ -424,8 +470,8 @@ class SchemaBuilder:
             else:
                 texpr = self.type_of(prop, where, self.property_hint(where, wire, pm.name))
             refs |= texpr.refs
-            candidate = wire if wire.isidentifier() and wire.isascii() else naming.snake(wire)
-            name = names.allocate(naming.identifier(candidate, fallback="field", reserved=RESERVED_FIELD_NAMES))
+            # snake_case attribute names (``userName`` -> ``user_name``); the wire name is the alias.
+            name = names.allocate(naming.snake_identifier(wire, fallback="field", reserved=reserved))
             read_only = pm.read_only_schema or flag(prop, resolved, "readOnly")
             write_only = flag(prop, resolved, "writeOnly")
             # A discriminator property must be present for the tagged union to pick a variant;
@@ -437,8 +483,11 @@ class SchemaBuilder:
             kwargs: list[str] = []
             if not required:
                 default = resolved.get("default")
-                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and _fits(texpr, default):
+                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and _fits(self.unalias(texpr), default):
                     kwargs.append(f"default={py_literal(default)}")
+                elif not read_only and _container_default(texpr, default):
+                    # A fresh copy per instance; the literal is JSON data, emitted by repr.
+                    kwargs.append(f"default_factory=lambda: {py_json_literal(default)}")
                 else:
                     kwargs.append("default=None")
             if name != wire:
@@ -514,6 +563,17 @@ class SchemaBuilder:
 
 def flag(prop: Any, resolved: dict[str, Any], key: str) -> bool:
     return (isinstance(prop, dict) and prop.get(key) is True) or resolved.get(key) is True
+
+
+def _container_default(texpr: TypeExpr, value: object) -> bool:
+    base = texpr.annotation.removesuffix(" | None")
+    try:
+        py_json_literal(value)
+    except TypeError:
+        return False
+    return (isinstance(value, list) and base.startswith("list[")) or (
+        isinstance(value, dict) and base.startswith("dict[")
+    )
 
 
 def _fits(texpr: TypeExpr, value: object) -> bool:

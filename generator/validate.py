@@ -41,17 +41,20 @@ def check(doc: Document) -> list[SpecError]:
         validator = OpenAPIV31SpecValidator(doc.root)
     else:
         return [SpecError(doc.file, "/openapi", f"unsupported OpenAPI version {version!r}; expected 3.0.x or 3.1.x")]
+    # Structural checks first: they name the exact location (the validator often cannot), and
+    # a document that fails them can make the validator itself fail or recurse forever.
     ours = list(_structure(doc))
-    found: dict[tuple[str, str], SpecError] = {(e.pointer, e.message): e for e in ours}
+    if ours:
+        return ours
+    found: dict[tuple[str, str], SpecError] = {}
     try:
         for error in validator.iter_errors():
-            message = str(getattr(error, "message", error))
-            if ours and message.startswith(_COVERED):
-                continue  # reported above, with a location
             spec_error = _to_spec_error(doc.file, error)
             found.setdefault((spec_error.pointer, spec_error.message), spec_error)
     except RecursionError:
         return [SpecError(doc.file, "", "the document is nested too deeply to validate")]
+    except Exception as exc:  # the validator's own assertions on malformed input
+        return [SpecError(doc.file, "", f"the document could not be validated: {type(exc).__name__}: {exc}")]
     # A second pass of the validator checks schema objects on their own and reports paths
     # relative to the schema, which cannot be located in the document. They restate an
     # error the first pass located, so they are kept only when nothing else was found.
@@ -62,21 +65,30 @@ def check(doc: Document) -> list[SpecError]:
     return sorted(kept, key=lambda e: e.pointer)
 
 
-# Validator messages that the structural checks below report with a JSON pointer.
-_COVERED = ("Operation ID '", "Path parameter '")
+_STATUS = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
+_LOCATIONS = ("path", "query", "header", "cookie")
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _structure(doc: Document) -> Iterable[SpecError]:
-    """Duplicate operationIds and undeclared path parameters, located precisely."""
+    """Problems the schema validator reports badly or not at all, each with its pointer."""
+    file = doc.file
     paths = doc.root.get("paths")
-    if not isinstance(paths, dict):
+    if paths is not None and not isinstance(paths, dict):
+        yield SpecError(file, "/paths", f"{_short(paths)} is not of type 'object'")
         return
+    yield from _patterns(doc)
+    yield from _all_of_cycles(doc)
     seen: dict[str, str] = {}
-    for path, item in paths.items():
+    for path, item in (paths or {}).items():
+        if not path.startswith("/"):
+            yield SpecError(file, pointer("paths", path), f"the path {path!r} must start with '/'")
+            continue
         if not isinstance(item, dict):
             continue
+        template = set(re.findall(r"{([^}/]+)}", path))
         shared = _declared_path_params(doc, item.get("parameters"))
-        for method in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+        for method in _METHODS:
             op = item.get(method)
             if not isinstance(op, dict):
                 continue
@@ -84,13 +96,101 @@ def _structure(doc: Document) -> Iterable[SpecError]:
             op_id = op.get("operationId")
             if isinstance(op_id, str):
                 if op_id in seen:
-                    yield SpecError(doc.file, at + "/operationId", f"operationId {op_id!r} is already used at {seen[op_id]}")
+                    yield SpecError(file, at + "/operationId", f"operationId {op_id!r} is already used at {seen[op_id]}")
                 else:
                     seen[op_id] = at
+            for index, raw in enumerate(op.get("parameters") or () if isinstance(op.get("parameters"), list) else ()):
+                try:
+                    param = doc.deref(raw)
+                except KeyError:
+                    continue
+                if not isinstance(param, dict):
+                    continue
+                where = f"{at}/parameters/{index}"
+                location, name = param.get("in"), param.get("name")
+                if isinstance(location, str) and location not in _LOCATIONS:
+                    yield SpecError(
+                        file, where + "/in",
+                        f"parameter location {location!r} is not one of path, query, header, cookie "
+                        "(OpenAPI 3 describes a body with requestBody)",
+                    )
+                elif location == "path" and isinstance(name, str) and name not in template:
+                    yield SpecError(file, where, f"path parameter {name!r} does not appear in the path {path!r}")
             declared = shared | _declared_path_params(doc, op.get("parameters"))
-            for name in re.findall(r"{([^}/]+)}", path):
-                if name not in declared:
-                    yield SpecError(doc.file, at, f"path template variable {{{name}}} has no 'in: path' parameter")
+            for name in sorted(template - declared):
+                yield SpecError(file, at, f"path template variable {{{name}}} has no 'in: path' parameter")
+            responses = op.get("responses")
+            for code in responses if isinstance(responses, dict) else ():
+                if not _STATUS.match(code):
+                    yield SpecError(
+                        file, f"{at}/responses/{escape_pointer_token(code)}",
+                        f"{code!r} is not a response status; use three digits ('200'), a range ('2XX') or 'default'",
+                    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _walk(node: Any, here: tuple[str | int, ...]) -> Iterable[tuple[Any, tuple[str | int, ...]]]:
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, here)]
+    while stack:
+        current, where = stack.pop()
+        yield current, where
+        if isinstance(current, dict):
+            stack.extend((v, (*where, k)) for k, v in current.items() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend((v, (*where, i)) for i, v in enumerate(current) if isinstance(v, (dict, list)))
+
+
+def _patterns(doc: Document) -> Iterable[SpecError]:
+    """Every schema ``pattern`` must compile (the generated models compile them on import)."""
+    found = []
+    for node, where in _walk(doc.root, ()):
+        if isinstance(node, dict) and isinstance(node.get("pattern"), str) and "properties" not in where[-1:]:
+            try:
+                re.compile(node["pattern"])
+            except re.error as exc:
+                found.append(SpecError(doc.file, pointer(*where, "pattern"), f"pattern does not compile as a regular expression: {exc}"))
+    return sorted(found, key=lambda e: e.pointer)
+
+
+def _all_of_cycles(doc: Document) -> Iterable[SpecError]:
+    """``A: allOf [B]``, ``B: allOf [A]``: no finite merge exists; name the cycle."""
+    schemas = (doc.root.get("components") or {}).get("schemas") or {}
+    if not isinstance(schemas, dict):
+        return
+    prefix = "#/components/schemas/"
+
+    def parents(name: str) -> list[tuple[int, str]]:
+        node = schemas.get(name)
+        parts = node.get("allOf") if isinstance(node, dict) else None
+        out = []
+        for index, part in enumerate(parts if isinstance(parts, list) else ()):
+            ref = part.get("$ref") if isinstance(part, dict) else None
+            if isinstance(ref, str) and ref.startswith(prefix):
+                out.append((index, ref[len(prefix):].replace("~1", "/").replace("~0", "~")))
+        return out
+
+    reported: set[frozenset[str]] = set()
+    for start in schemas:
+        stack = [(start, [start], first) for first in parents(start)]
+        while stack:
+            current, trail, (_, target) = stack.pop()
+            if target == start:
+                cycle = frozenset(trail)
+                if cycle not in reported:
+                    reported.add(cycle)
+                    chain = ", which includes ".join([*trail, start][1:])
+                    yield SpecError(
+                        doc.file, pointer("components", "schemas", start, "allOf", parents(start)[0][0], "$ref"),
+                        f"allOf cycle: {start} includes {chain}",
+                    )
+                continue
+            if target in trail or len(trail) > 50:
+                continue
+            stack.extend((target, [*trail, target], nxt) for nxt in parents(target))
 
 
 def _declared_path_params(doc: Document, params: Any) -> set[str]:

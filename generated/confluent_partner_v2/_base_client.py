@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime
 import json
+import logging
 import os
 import time
 from collections.abc import Generator, Mapping
 from typing import Any, Self, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -33,6 +32,7 @@ from ._exceptions import (
 )
 from ._logs import logger
 from ._models import REQUEST_CONTEXT, redact_validation_error
+from ._params import cookie_header, format_path, header_values, query_pairs, scalar
 from ._response import APIResponse, wants_raw
 from ._types import OMIT, Omit, TimeoutTypes
 
@@ -47,6 +47,9 @@ __all__ = [
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 """60 s for the whole exchange, 10 s to connect."""
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+"""Keep every connection the pool may open: with httpx's default of 20 idle ones, a burst of
+concurrent calls closes and reopens connections (a TLS handshake each) instead of reusing them."""
 
 T = TypeVar("T")
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -106,36 +109,6 @@ def credentials_auth(
     raise ValueError(f"no credentials: pass api_key and api_secret, or bearer_token{hint}")
 
 
-def format_path(template: str, values: Mapping[str, object]) -> str:
-    """Fill ``{name}`` placeholders, percent-encoding each value (``/`` included)."""
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", quote(_scalar(value), safe=""))
-    return template
-
-
-def _scalar(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return str(value)
-
-
-def encode_params(values: Mapping[str, object]) -> list[tuple[str, str]]:
-    """Query or header values as wire strings; omitted ones dropped, lists repeated (``explode``)."""
-    out: list[tuple[str, str]] = []
-    for name, value in values.items():
-        if isinstance(value, Omit):
-            continue
-        if isinstance(value, (list, tuple)):
-            out.extend((name, _scalar(item)) for item in value)
-        elif value is None:
-            out.append((name, ""))
-        else:
-            out.append((name, _scalar(value)))
-    return out
-
-
 def validate_params(
     title: str, location: str, values: Mapping[str, object], types: Mapping[str, Any]
 ) -> dict[str, object]:
@@ -173,6 +146,10 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
     Form fields are sent as text (booleans as ``true``/``false``, lists repeated, objects as
     JSON); in multipart bodies, ``bytes`` values are sent as file parts.
     """
+    if isinstance(body, EncodedJSON):
+        if encoding == "json":
+            return {"content": bytes(body)}
+        body = json.loads(body)
     if encoding == "json":
         return {"json": body}
     if not isinstance(body, Mapping):
@@ -190,11 +167,7 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
 
 
 def _form_value(value: object) -> str:
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
-    if value is None:
-        return ""
-    return _scalar(value)
+    return scalar(value)
 
 
 def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: str = "json") -> Any:
@@ -207,9 +180,21 @@ def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: st
         instance = model.model_validate(given)
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
+    if (
+        mode == "json"
+    ):  # encoded by pydantic in one step, rather than to a dict and then by json.dumps
+        return EncodedJSON(
+            instance.__pydantic_serializer__.to_json(
+                instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+            )
+        )
     return instance.model_dump(
         mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
     )
+
+
+class EncodedJSON(bytes):
+    """A request body that :func:`build_body` has already encoded as JSON (UTF-8)."""
 
 
 def build_value(tp: Any, value: object) -> Any:
@@ -237,6 +222,8 @@ def parse_response(response: httpx.Response, cast_to: Any, error_model: Any) -> 
 
 
 def parse_body(response: httpx.Response, cast_to: Any) -> Any:
+    if cast_to is httpx.Response:  # not JSON: the caller gets the response itself
+        return response
     if cast_to is None:
         return None
     try:
@@ -351,13 +338,17 @@ class _BaseClient:
         path_params: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
         headers: Mapping[str, object] | None,
+        cookies: Mapping[str, object] | None,
         param_types: Mapping[str, Mapping[str, Any]] | None,
+        param_styles: Mapping[str, Mapping[str, tuple[str, bool]]] | None,
         json_body: Any,
         has_body: bool,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, object] | None,
         timeout: TimeoutTypes | Omit,
         body_encoding: str = "json",
+        content_type: str | None = None,
+        accept: str = "application/json",
     ) -> httpx.Request:
         if param_types:
             title = f"{method} {path} parameters"
@@ -367,21 +358,31 @@ class _BaseClient:
                 query = validate_params(title, "query", query, param_types["query"])
             if headers:
                 headers = validate_params(title, "header", headers, param_types["header"])
-        url = self.base_url + (format_path(path, path_params) if path_params else path)
-        params = httpx.QueryParams(
-            tuple(encode_params(query or {}) + encode_params(extra_query or {}))
+            if cookies:
+                cookies = validate_params(title, "cookie", cookies, param_types["cookie"])
+        styles = param_styles or {}
+        url = self.base_url + (
+            format_path(path, path_params, styles.get("path")) if path_params else path
         )
-        all_headers: dict[str, str] = {"Accept": "application/json", "User-Agent": self._user_agent}
-        all_headers.update(encode_params(headers or {}))
+        pairs = (query_pairs(query, styles.get("query")) if query else []) + (
+            query_pairs(extra_query) if extra_query else []
+        )
+        # No params at all rather than empty ones: httpx parses the URL again to merge any.
+        params = httpx.QueryParams(tuple(pairs)) if pairs else None
+        all_headers: dict[str, str] = {"Accept": accept, "User-Agent": self._user_agent}
+        if content_type and has_body:
+            all_headers["Content-Type"] = content_type
+        all_headers.update(header_values(headers or {}, styles.get("header")))
+        cookie = cookie_header(cookies or {})
+        if cookie:
+            all_headers["Cookie"] = cookie
+        body = encode_body(body_encoding, json_body) if has_body else {}
+        if "content" in body:
+            all_headers.setdefault("Content-Type", "application/json")
         all_headers.update(extra_headers or {})
         chosen = self.timeout if isinstance(timeout, Omit) else timeout
         return self._client.build_request(
-            method,
-            url,
-            params=params,
-            headers=all_headers,
-            timeout=chosen,
-            **(encode_body(body_encoding, json_body) if has_body else {}),
+            method, url, params=params, headers=all_headers, timeout=chosen, **body
         )
 
     def _retries(self, max_retries: int | Omit) -> int:
@@ -399,16 +400,17 @@ class _BaseClient:
         elapsed = time.monotonic() - started
         retry = attempt < retries and _retries.should_retry_error(request.method, error)
         delay = _retries.retry_delay(attempt) if retry else None
-        logger.debug(
-            "%s %s -> %s (attempt %d/%d, %.3f s)%s",
-            request.method,
-            request.url,
-            type(error).__name__,
-            attempt + 1,
-            retries + 1,
-            elapsed,
-            f"; retrying in {delay:.2f} s" if delay is not None else "",
-        )
+        if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the call
+            logger.debug(
+                "%s %s -> %s (attempt %d/%d, %.3f s)%s",
+                request.method,
+                request.url,
+                type(error).__name__,
+                attempt + 1,
+                retries + 1,
+                elapsed,
+                f"; retrying in {delay:.2f} s" if delay is not None else "",
+            )
         return delay
 
     @staticmethod
@@ -422,17 +424,18 @@ class _BaseClient:
             and _retries.should_retry_status(request.method, response.status_code)
         )
         delay = _retries.retry_delay(attempt, response.headers) if retry else None
-        logger.debug(
-            "%s %s -> %d (attempt %d/%d, %.3f s, request id %s)%s",
-            request.method,
-            request.url,
-            response.status_code,
-            attempt + 1,
-            retries + 1,
-            elapsed,
-            response.headers.get("x-request-id"),
-            f"; retrying in {delay:.2f} s" if delay is not None else "",
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %d (attempt %d/%d, %.3f s, request id %s)%s",
+                request.method,
+                request.url,
+                response.status_code,
+                attempt + 1,
+                retries + 1,
+                elapsed,
+                response.headers.get("x-request-id"),
+                f"; retrying in {delay:.2f} s" if delay is not None else "",
+            )
         return delay
 
 
@@ -459,7 +462,9 @@ class SyncAPIClient(_BaseClient):
             user_agent=user_agent,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client()
+        self._client = (
+            http_client if http_client is not None else httpx.Client(limits=DEFAULT_LIMITS)
+        )
 
     def request(
         self,
@@ -471,10 +476,14 @@ class SyncAPIClient(_BaseClient):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
         param_types: Mapping[str, Mapping[str, Any]] | None = None,
+        param_styles: Mapping[str, Mapping[str, tuple[str, bool]]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
         body_encoding: str = "json",
+        content_type: str | None = None,
+        accept: str = "application/json",
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -486,13 +495,17 @@ class SyncAPIClient(_BaseClient):
             path_params=path_params,
             query=query,
             headers=headers,
+            cookies=cookies,
             param_types=param_types,
+            param_styles=param_styles,
             json_body=json_body,
             has_body=has_body,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             body_encoding=body_encoding,
+            content_type=content_type,
+            accept=accept,
         )
         retries = self._retries(max_retries)
         attempt = 0
@@ -547,7 +560,9 @@ class AsyncAPIClient(_BaseClient):
             user_agent=user_agent,
         )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.AsyncClient()
+        self._client = (
+            http_client if http_client is not None else httpx.AsyncClient(limits=DEFAULT_LIMITS)
+        )
 
     async def request(
         self,
@@ -559,10 +574,14 @@ class AsyncAPIClient(_BaseClient):
         path_params: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
         param_types: Mapping[str, Mapping[str, Any]] | None = None,
+        param_styles: Mapping[str, Mapping[str, tuple[str, bool]]] | None = None,
         json_body: Any = None,
         has_body: bool = False,
         body_encoding: str = "json",
+        content_type: str | None = None,
+        accept: str = "application/json",
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -574,13 +593,17 @@ class AsyncAPIClient(_BaseClient):
             path_params=path_params,
             query=query,
             headers=headers,
+            cookies=cookies,
             param_types=param_types,
+            param_styles=param_styles,
             json_body=json_body,
             has_body=has_body,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             body_encoding=body_encoding,
+            content_type=content_type,
+            accept=accept,
         )
         retries = self._retries(max_retries)
         attempt = 0

@@ -61,113 +61,6 @@ class ObjectMeta(Model):
     """When the object was, or will be, deleted (RFC 3339, UTC)."""
 
 
-class ObjectReference(Model):
-    """Points at another API object."""
-
-    _read_only: ClassVar[frozenset[str]] = frozenset({"resource_name", "api_version", "kind"})
-
-    id: str | None = Field(default=None, min_length=1, max_length=255)
-    """ID of the referred object."""
-
-    environment: str | None = Field(default=None, min_length=1, max_length=255)
-    """Environment of the referred object, when it lives in one."""
-
-    related: UriStr = Field(min_length=1)
-    """API URL of the referred object."""
-
-    resource_name: UriStr | None = None
-    """Confluent resource name (CRN) of the referred object."""
-
-    api_version: str | None = None
-    """API group and version of the referred object."""
-
-    kind: str | None = None
-    """Type of the referred object."""
-
-
-class EntitlementDetails(Model):
-    """A new entitlement to create together with the signup."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    _read_only: ClassVar[frozenset[str]] = frozenset({"api_version", "kind", "id", "metadata"})
-
-    api_version: Literal["partner/v2"] | None = None
-    """Schema version of this object."""
-
-    kind: Literal["Entitlement"] | None = None
-    """Type of this object."""
-
-    id: str | None = None
-    """Server-assigned identifier of the entitlement."""
-
-    metadata: ObjectMeta | None = None
-    """Server-maintained bookkeeping fields of an object."""
-
-    external_id: str
-    """Marketplace ID of the entitlement; unique per customer."""
-
-    name: str
-    """Name of the entitlement."""
-
-    plan_id: str
-    """Marketplace plan the entitlement is for."""
-
-    product_id: str
-    """Marketplace product the entitlement is for."""
-
-    usage_reporting_id: str | None = None
-    """ID used when reporting usage, if it differs from external_id."""
-
-    resource_id: str | None = None
-    """Marketplace resource ID of the entitlement."""
-
-    organization: ObjectReference | None = None
-    """Points at another API object."""
-
-
-class EntitlementReference(Model):
-    """A reference to a previously created entitlement by its URL."""
-
-    _read_only: ClassVar[frozenset[str]] = frozenset({"resource_name", "api_version", "kind"})
-
-    id: str | None = Field(default=None, min_length=1, max_length=255)
-    """ID of the referred object."""
-
-    environment: str | None = Field(default=None, min_length=1, max_length=255)
-    """Environment of the referred object, when it lives in one."""
-
-    related: UriStr = Field(min_length=1)
-    """API URL of the referred object."""
-
-    resource_name: UriStr | None = None
-    """Confluent resource name (CRN) of the referred object."""
-
-    api_version: str | None = None
-    """API group and version of the referred object."""
-
-    kind: str | None = None
-    """Type of the referred object."""
-
-
-EntitlementInput: TypeAlias = EntitlementDetails | EntitlementReference
-"""Either the details of a new entitlement or a reference to an existing one."""
-
-
-class AzureSSOConfig(Model):
-    """Single sign-on through Azure Active Directory."""
-
-    kind: Literal["AzureSSOConfig"]
-    """Always AzureSSOConfig."""
-
-    tenant_id: str
-    """Azure AD tenant ID."""
-
-
-SsoConfig: TypeAlias = Annotated[AzureSSOConfig, Field(discriminator="kind")]
-"""Single sign-on settings for the organization, selected by kind."""
-
-
 class SignupOrganization(Model):
     """Organization to create on signup; name and SSO settings are required."""
 
@@ -312,6 +205,113 @@ class Organization(Model):
 
     sso_url: UriStr | None = None
     """Login URL the customer uses to reach Confluent Cloud."""
+
+
+class AzureSSOConfig(Model):
+    """Single sign-on through Azure Active Directory."""
+
+    kind: Literal["AzureSSOConfig"]
+    """Always AzureSSOConfig."""
+
+    tenant_id: str
+    """Azure AD tenant ID."""
+
+
+SsoConfig: TypeAlias = Annotated[AzureSSOConfig, Field(discriminator="kind")]
+"""Single sign-on settings for the organization, selected by kind."""
+
+
+class ObjectReference(Model):
+    """Points at another API object."""
+
+    _read_only: ClassVar[frozenset[str]] = frozenset({"resource_name", "api_version", "kind"})
+
+    id: str | None = Field(default=None, min_length=1, max_length=255)
+    """ID of the referred object."""
+
+    environment: str | None = Field(default=None, min_length=1, max_length=255)
+    """Environment of the referred object, when it lives in one."""
+
+    related: UriStr = Field(min_length=1)
+    """API URL of the referred object."""
+
+    resource_name: UriStr | None = None
+    """Confluent resource name (CRN) of the referred object."""
+
+    api_version: str | None = None
+    """API group and version of the referred object."""
+
+    kind: str | None = None
+    """Type of the referred object."""
+
+
+class EntitlementDetails(Model):
+    """A new entitlement to create together with the signup."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    _read_only: ClassVar[frozenset[str]] = frozenset({"api_version", "kind", "id", "metadata"})
+
+    api_version: Literal["partner/v2"] | None = None
+    """Schema version of this object."""
+
+    kind: Literal["Entitlement"] | None = None
+    """Type of this object."""
+
+    id: str | None = None
+    """Server-assigned identifier of the entitlement."""
+
+    metadata: ObjectMeta | None = None
+    """Server-maintained bookkeeping fields of an object."""
+
+    external_id: str
+    """Marketplace ID of the entitlement; unique per customer."""
+
+    name: str
+    """Name of the entitlement."""
+
+    plan_id: str
+    """Marketplace plan the entitlement is for."""
+
+    product_id: str
+    """Marketplace product the entitlement is for."""
+
+    usage_reporting_id: str | None = None
+    """ID used when reporting usage, if it differs from external_id."""
+
+    resource_id: str | None = None
+    """Marketplace resource ID of the entitlement."""
+
+    organization: ObjectReference | None = None
+    """Points at another API object."""
+
+
+class EntitlementReference(Model):
+    """A reference to a previously created entitlement by its URL."""
+
+    _read_only: ClassVar[frozenset[str]] = frozenset({"resource_name", "api_version", "kind"})
+
+    id: str | None = Field(default=None, min_length=1, max_length=255)
+    """ID of the referred object."""
+
+    environment: str | None = Field(default=None, min_length=1, max_length=255)
+    """Environment of the referred object, when it lives in one."""
+
+    related: UriStr = Field(min_length=1)
+    """API URL of the referred object."""
+
+    resource_name: UriStr | None = None
+    """Confluent resource name (CRN) of the referred object."""
+
+    api_version: str | None = None
+    """API group and version of the referred object."""
+
+    kind: str | None = None
+    """Type of the referred object."""
+
+
+EntitlementInput: TypeAlias = EntitlementDetails | EntitlementReference
+"""Either the details of a new entitlement or a reference to an existing one."""
 
 
 class Entitlement(Model):

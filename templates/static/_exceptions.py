@@ -94,7 +94,9 @@ class APIStatusError(APIError):
     body: Any
     errors: list[Any]
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any, errors: list[Any]) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: Any, errors: list[Any]
+    ) -> None:
         super().__init__(message, request=response.request)
         self.response = response
         self.status_code = response.status_code

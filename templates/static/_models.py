@@ -40,6 +40,9 @@ class Model(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         regex_engine="python-re",
+        # Field names never shadow BaseModel's attributes (the generator renames ``model_dump``
+        # to ``model_dump_``), so the prefix warning would only flag those safe names.
+        protected_namespaces=(),
     )
 
     _read_only: ClassVar[frozenset[str]] = frozenset()
@@ -60,6 +63,10 @@ class Model(BaseModel):
             super().__init__(**data)
         except ValidationError as exc:
             raise redact_validation_error(exc) from None
+
+    # Validating a nested model need not go through this __init__ (the outermost call masks
+    # every error), so pydantic may build nested models in Rust, as it does for BaseModel's.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Self:

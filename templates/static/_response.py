@@ -83,7 +83,9 @@ def to_raw_response(method: Callable[P, R]) -> Callable[P, APIResponse[R]]:
     return wrapped
 
 
-def async_to_raw_response(method: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[APIResponse[R]]]:
+def async_to_raw_response(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[APIResponse[R]]]:
     """Wrap an async method so it returns the :class:`APIResponse`."""
 
     @functools.wraps(method)

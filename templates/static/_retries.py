@@ -53,7 +53,9 @@ def should_retry_error(method: str, error: Exception) -> bool:
     return isinstance(error, httpx.TransportError) and method.upper() in IDEMPOTENT_METHODS
 
 
-def retry_delay(attempt: int, headers: Mapping[str, str] | None = None, *, now: float | None = None) -> float:
+def retry_delay(
+    attempt: int, headers: Mapping[str, str] | None = None, *, now: float | None = None
+) -> float:
     """Seconds to wait before retry number ``attempt + 1`` (``attempt`` counts from 0)."""
     told = server_delay(headers, now=time.time() if now is None else now) if headers else None
     if told is not None:

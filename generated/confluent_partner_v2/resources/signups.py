@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._base_client import build_body
-from .._response import APIResponse, async_to_raw_response, to_raw_response
+from .._base_client import build_body as _build_body
+from .._response import APIResponse
+from .._response import async_to_raw_response as _async_to_raw_response
+from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import (
     ActivatePartnerSignupRequest,
@@ -22,7 +24,8 @@ from ..models import (
 )
 
 if TYPE_CHECKING:
-    from .._client import AsyncPartnerClient, PartnerClient
+    from .._client import AsyncPartnerClient as _AsyncClient
+    from .._client import PartnerClient as _Client
 
 __all__ = [
     "AsyncSignupsResource",
@@ -32,11 +35,16 @@ __all__ = [
 # ``APIResponse`` is named in the raw-response wrappers' inferred types.
 _ = APIResponse
 
+# Per-method constants, at module level so that no argument name (``int``, ``list``, ``body``)
+# can shadow what they name.
+_SIGNUP_PARAMETERS: dict[str, dict[str, Any]] = {"query": {"dry_run": bool}}
+_SIGNUP_PARTNER_V2_LINK_PARAMETERS: dict[str, dict[str, Any]] = {"query": {"dry_run": bool}}
+
 
 class SignupsResource:
     """The signups operations (sync)."""
 
-    def __init__(self, client: PartnerClient) -> None:
+    def __init__(self, client: _Client) -> None:
         self._client = client
         self.with_raw_response = SignupsResourceWithRawResponse(self)
 
@@ -69,25 +77,25 @@ class SignupsResource:
 
         ``POST /partner/v2/signup``; responds 201.
         """
-        body = build_body(
+        _body = _build_body(
             PartnerSignupRequest,
             {"organization": organization, "entitlement": entitlement, "user": user},
         )
-        result: PartnerSignupResponse = self._client.request(
+        _result: PartnerSignupResponse = self._client.request(
             "POST",
             "/partner/v2/signup",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
             query={"dry_run": dry_run},
-            param_types={"query": {"dry_run": bool}},
-            json_body=body,
+            param_types=_SIGNUP_PARAMETERS,
+            json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return result
+        return _result
 
     def activate_signup(
         self,
@@ -111,23 +119,23 @@ class SignupsResource:
 
         ``POST /partner/v2/signup/activate``; responds 201.
         """
-        body = build_body(
+        _body = _build_body(
             ActivatePartnerSignupRequest,
             {"user": user, "organization_id": organization_id},
         )
-        result: PartnerSignupResponse = self._client.request(
+        _result: PartnerSignupResponse = self._client.request(
             "POST",
             "/partner/v2/signup/activate",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
-            json_body=body,
+            json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return result
+        return _result
 
     def signup_partner_v2_link(
         self,
@@ -153,40 +161,40 @@ class SignupsResource:
 
         ``POST /partner/v2/signup/link``; responds 201.
         """
-        body = build_body(
+        _body = _build_body(
             PartnerLinkRequest,
             {"token": token, "organization": organization, "entitlement": entitlement},
         )
-        result: PartnerSignupResponse = self._client.request(
+        _result: PartnerSignupResponse = self._client.request(
             "POST",
             "/partner/v2/signup/link",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
             query={"dry_run": dry_run},
-            param_types={"query": {"dry_run": bool}},
-            json_body=body,
+            param_types=_SIGNUP_PARTNER_V2_LINK_PARAMETERS,
+            json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return result
+        return _result
 
 
 class SignupsResourceWithRawResponse:
     """The same methods as SignupsResource, returning an APIResponse (status, headers, parse())."""
 
     def __init__(self, resource: SignupsResource) -> None:
-        self.signup = to_raw_response(resource.signup)
-        self.activate_signup = to_raw_response(resource.activate_signup)
-        self.signup_partner_v2_link = to_raw_response(resource.signup_partner_v2_link)
+        self.signup = _to_raw_response(resource.signup)
+        self.activate_signup = _to_raw_response(resource.activate_signup)
+        self.signup_partner_v2_link = _to_raw_response(resource.signup_partner_v2_link)
 
 
 class AsyncSignupsResource:
     """The signups operations (async)."""
 
-    def __init__(self, client: AsyncPartnerClient) -> None:
+    def __init__(self, client: _AsyncClient) -> None:
         self._client = client
         self.with_raw_response = AsyncSignupsResourceWithRawResponse(self)
 
@@ -219,25 +227,25 @@ class AsyncSignupsResource:
 
         ``POST /partner/v2/signup``; responds 201.
         """
-        body = build_body(
+        _body = _build_body(
             PartnerSignupRequest,
             {"organization": organization, "entitlement": entitlement, "user": user},
         )
-        result: PartnerSignupResponse = await self._client.request(
+        _result: PartnerSignupResponse = await self._client.request(
             "POST",
             "/partner/v2/signup",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
             query={"dry_run": dry_run},
-            param_types={"query": {"dry_run": bool}},
-            json_body=body,
+            param_types=_SIGNUP_PARAMETERS,
+            json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return result
+        return _result
 
     async def activate_signup(
         self,
@@ -261,23 +269,23 @@ class AsyncSignupsResource:
 
         ``POST /partner/v2/signup/activate``; responds 201.
         """
-        body = build_body(
+        _body = _build_body(
             ActivatePartnerSignupRequest,
             {"user": user, "organization_id": organization_id},
         )
-        result: PartnerSignupResponse = await self._client.request(
+        _result: PartnerSignupResponse = await self._client.request(
             "POST",
             "/partner/v2/signup/activate",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
-            json_body=body,
+            json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return result
+        return _result
 
     async def signup_partner_v2_link(
         self,
@@ -303,31 +311,31 @@ class AsyncSignupsResource:
 
         ``POST /partner/v2/signup/link``; responds 201.
         """
-        body = build_body(
+        _body = _build_body(
             PartnerLinkRequest,
             {"token": token, "organization": organization, "entitlement": entitlement},
         )
-        result: PartnerSignupResponse = await self._client.request(
+        _result: PartnerSignupResponse = await self._client.request(
             "POST",
             "/partner/v2/signup/link",
             cast_to=PartnerSignupResponse,
             error_model=Failure,
             query={"dry_run": dry_run},
-            param_types={"query": {"dry_run": bool}},
-            json_body=body,
+            param_types=_SIGNUP_PARTNER_V2_LINK_PARAMETERS,
+            json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
             max_retries=max_retries,
         )
-        return result
+        return _result
 
 
 class AsyncSignupsResourceWithRawResponse:
     """The same methods as AsyncSignupsResource, returning an APIResponse (status, headers, parse())."""
 
     def __init__(self, resource: AsyncSignupsResource) -> None:
-        self.signup = async_to_raw_response(resource.signup)
-        self.activate_signup = async_to_raw_response(resource.activate_signup)
-        self.signup_partner_v2_link = async_to_raw_response(resource.signup_partner_v2_link)
+        self.signup = _async_to_raw_response(resource.signup)
+        self.activate_signup = _async_to_raw_response(resource.activate_signup)
+        self.signup_partner_v2_link = _async_to_raw_response(resource.signup_partner_v2_link)

@@ -1,0 +1,220 @@
+"""Acceptance report over the real-spec corpus (the same rules as tests/test_corpus.py).
+
+    .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github] [--keep DIR]
+                                            [--json FILE] [--no-validate]
+
+For every document: generate (in this process), import every generated module (one fresh
+interpreter per batch), compare the spec's (method, path) pairs with ``METHODS``, run
+``mypy --strict`` (one run per batch; not for GitHub), and ask openapi-spec-validator whether the
+document is valid. Small documents of a corpus form one batch; each big one is its own batch, so
+its mypy time is its own. Prints a summary table per corpus, each document's line, and every
+failure with its message. Exits 0 when every document passes as tests/test_corpus.py judges it
+(refusing an invalid document passes when the message names a location), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import corpus
+from corpus import BUG, OK, REFUSED, Outcome
+
+CORPORA = ("confluent", "readme", "github")
+
+
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def reason_of(line: str) -> str:
+    """An ``error:`` line without its location and specifics, to group refusals by kind."""
+    text = line.removeprefix("error: ")
+    text = re.sub(r"^\S+?#\S*: ", "", text)  # file#/pointer
+    text = re.sub(r"^[\w.-]+\.(?:ya?ml|json): ", "", text)  # a bare file name
+    text = re.sub(r"'[^']*'", "'…'", text)
+    text = re.sub(r"\b[A-Z]\w*(?= has no property| is not an object)", "X", text)
+    text = re.sub(r"content type\(s\) .*? not supported", "content type(s) … not supported", text)
+    return text
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github")
+    parser.add_argument("--keep", type=Path, help="generate under DIR and keep it (default: a temporary directory)")
+    parser.add_argument("--json", type=Path, help="also write every outcome as JSON to FILE")
+    parser.add_argument("--no-validate", action="store_true", help="ask openapi-spec-validator only about refused documents")
+    args = parser.parse_args()
+    wanted = [c.strip() for c in args.corpus.split(",") if c.strip()]
+
+    specs = [s for s in corpus.discover() if s.corpus in wanted]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="corpus-report-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log(f"{len(specs)} documents; working in {work}")
+
+    outcomes: list[Outcome] = []
+    validate_seconds: dict[str, float] = {}
+    for name in wanted:
+        members = [s for s in specs if s.corpus == name]
+        batches = [[s] for s in members if s.big] + [[s for s in members if not s.big]]
+        for batch in batches:
+            if not batch:
+                continue
+            start = time.perf_counter()
+            done = corpus.run_batch(batch, work / name, log=log)
+            log(f"batch of {len(batch)} {name} documents: {time.perf_counter() - start:.1f}s")
+            outcomes.extend(done)
+    for outcome in outcomes:
+        if outcome.valid is None and outcome.spec.path is not None and not args.no_validate:
+            start = time.perf_counter()
+            outcome.valid, outcome.invalid_reason = corpus.validity(outcome.spec.path)
+            validate_seconds[outcome.spec.id] = time.perf_counter() - start
+
+    print_summary(outcomes, wanted)
+    print_documents(outcomes)
+    print_failures(outcomes)
+    big = [o for o in outcomes if o.spec.big and o.status != "SKIPPED"]
+    if big:
+        print("\n## Big documents: timings\n")
+        for o in big:
+            mypy = f"{o.mypy_seconds:.1f}s (cpu {o.mypy_cpu:.1f}s)" if o.mypy_errors is not None else "not run"
+            val = f"{validate_seconds[o.spec.id]:.1f}s" if o.spec.id in validate_seconds else "-"
+            print(f"- {o.spec.id}: generate {o.gen_seconds:.1f}s (cpu {o.gen_cpu:.1f}s), import {o.import_seconds:.1f}s, "
+                  f"mypy {mypy}, openapi-spec-validator {val} ({o.status})")
+    if args.json:
+        args.json.write_text(json.dumps([as_json(o) for o in outcomes], indent=1) + "\n")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    failing = [o for o in outcomes if o.status != "SKIPPED" and o.problems()]
+    return 1 if failing else 0
+
+
+def print_summary(outcomes: list[Outcome], wanted: list[str]) -> None:
+    header = ("corpus", "documents", "valid 3.x", "generated OK", "imports OK", "all ops present",
+              "mypy OK", "refused", "refused valid", "bugs", "passing", "gen wall s/spec mean/max", "gen cpu s/spec mean/max", "mypy batch wall s (cpu)")
+    rows = []
+    totals = Counter[str]()
+    for name in wanted:
+        group = [o for o in outcomes if o.spec.corpus == name]
+        run = [o for o in group if o.status != "SKIPPED"]
+        if not run:
+            rows.append((name, "skipped: " + (group[0].message if group else "none"), *[""] * (len(header) - 2)))
+            continue
+        valid = [o for o in run if o.valid is not False]
+        ok = [o for o in run if o.status == OK]
+        imp = [o for o in ok if o.imports_ok]
+        ops = [o for o in imp if o.operations_ok]
+        typed = [o for o in imp if o.spec.mypy]
+        mypy_ok = [o for o in typed if o.mypy_ok]
+        refused = [o for o in run if o.status == REFUSED]
+        refused_valid = [o for o in refused if o.valid]
+        bugs = [o for o in run if o.status == BUG]
+        passing = [o for o in run if not o.problems() and o.valid is not False]
+        gen = [o.gen_seconds for o in run]
+        gen_cpu = [o.gen_cpu for o in run]
+        mypy_batches = sorted({(round(o.mypy_seconds, 1), round(o.mypy_cpu, 1)) for o in typed if o.mypy_errors is not None})
+        counts = {"documents": len(run), "valid": len(valid), "ok": len(ok), "imp": len(imp), "ops": len(ops),
+                  "mypy": len(mypy_ok), "typed": len(typed), "refused": len(refused), "refused_valid": len(refused_valid),
+                  "bugs": len(bugs), "passing": len(passing)}
+        totals.update(counts)
+        rows.append((
+            name, str(len(run)), str(len(valid)), pct(len(ok), len(valid)), str(len(imp)), str(len(ops)),
+            f"{len(mypy_ok)}/{len(typed)}" if typed else "n/a (not run)", str(len(refused)), str(len(refused_valid)),
+            str(len(bugs)), pct(len(passing), len(valid)),
+            f"{statistics.mean(gen):.1f}/{max(gen):.1f}", f"{statistics.mean(gen_cpu):.1f}/{max(gen_cpu):.1f}",
+            " + ".join(f"{w:.1f} ({c:.1f})" for w, c in mypy_batches) or "-",
+        ))
+    if len(wanted) > 1:
+        t = totals
+        rows.append(("TOTAL", str(t["documents"]), str(t["valid"]), pct(t["ok"], t["valid"]), str(t["imp"]), str(t["ops"]),
+                     f"{t['mypy']}/{t['typed']}", str(t["refused"]), str(t["refused_valid"]), str(t["bugs"]),
+                     pct(t["passing"], t["valid"]), "", "", ""))
+    print("## Summary\n")
+    print("'generated OK' and 'passing' are counted against the documents openapi-spec-validator accepts; 'passing' = a valid document that meets every criterion (an invalid one passes its test when refused with a located message).\n")
+    table(header, rows)
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else f"{part}/0"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def print_documents(outcomes: list[Outcome]) -> None:
+    print("\n## Documents\n")
+    header = ("document", "valid", "status", "exit", "gen s", "gen cpu s", "ops", "missing ops", "import", "mypy errors", "verdict")
+    rows = []
+    for o in outcomes:
+        if o.status == "SKIPPED":
+            rows.append((o.spec.id, "", "SKIPPED", "", "", "", "", "", "", "", o.message))
+            continue
+        mypy = "n/a" if not o.spec.mypy else ("-" if o.mypy_errors is None else str(len(o.mypy_errors)))
+        imp = "" if o.status != OK else ("ok" if o.import_error is None else "FAIL")
+        verdict = "pass" if not o.problems() else "FAIL"
+        valid = {True: "yes", False: "no", None: "?"}[o.valid]
+        rows.append((o.spec.id, valid, o.status, str(o.exit_code), f"{o.gen_seconds:.1f}", f"{o.gen_cpu:.1f}",
+                     str(o.operations) if o.status == OK else "", str(len(o.missing_operations)) if o.status == OK else "",
+                     imp, mypy, verdict))
+    table(header, rows)
+
+
+def print_failures(outcomes: list[Outcome]) -> None:
+    print("\n## Refusal reasons (all refused documents; one count per error line)\n")
+    reasons = Counter[str]()
+    per_reason_docs: dict[str, set[str]] = {}
+    for o in outcomes:
+        if o.status == REFUSED:
+            for line in o.message.splitlines():
+                if line.startswith("error:"):
+                    reason = reason_of(line)
+                    reasons[reason] += 1
+                    per_reason_docs.setdefault(reason, set()).add(o.spec.id)
+    for reason, count in reasons.most_common():
+        print(f"- {count}x in {len(per_reason_docs[reason])} documents: {reason}")
+    print("\n## Failures (every document that does not meet the acceptance)\n")
+    for o in outcomes:
+        if o.status == "SKIPPED":
+            continue
+        problems = o.problems()
+        if not problems:
+            continue
+        validity = "valid" if o.valid else f"INVALID per openapi-spec-validator ({o.invalid_reason})" if o.valid is False else "validity unknown"
+        print(f"### {o.spec.id} — {o.status}, exit {o.exit_code}, {validity}")
+        print(f"file: {o.spec.path}")
+        unlocated = corpus.unlocated_lines(o.message) if o.status == REFUSED else []
+        if unlocated:
+            print(f"({len(unlocated)} error lines name no #/ location)")
+        print("```")
+        for problem in problems:
+            print(problem)
+        print("```")
+
+
+def as_json(o: Outcome) -> dict[str, object]:
+    return {
+        "id": o.spec.id, "corpus": o.spec.corpus, "path": str(o.spec.path), "status": o.status, "exit_code": o.exit_code,
+        "valid": o.valid, "invalid_reason": o.invalid_reason, "message": o.message, "gen_seconds": o.gen_seconds, "gen_cpu": o.gen_cpu, "mypy_cpu": o.mypy_cpu,
+        "operations": o.operations, "missing_operations": o.missing_operations, "import_error": o.import_error,
+        "mypy_errors": o.mypy_errors, "mypy_seconds": o.mypy_seconds, "problems": o.problems(),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Content-addressed caches that make regeneration cheap. Never a source of truth.
+
+Two stores, both plain files in one cache directory (by default ``.partner-codegen-cache/``
+beside the output directory; the CLI's ``--cache-dir`` / ``--no-cache`` change that):
+
+* :class:`FormatCache` maps a key (sha256 of the format stage's version, black's version and
+  mode, and the unformatted text) to black's output for that text. Whole files and the
+  top-level chunks :mod:`generator.format` splits them into are both stored, so a file in which
+  one class changed costs one chunk's formatting.
+* :class:`TreeCache` maps everything that decides a generated tree (the spec's bytes, the
+  generator's own code and templates, the versions of the libraries it uses, the arguments) to
+  the formatted tree, so regenerating from an unchanged spec skips every stage.
+
+Each store is one file per output directory, written atomically, with the sha256 of its payload
+on its first line: a file that is truncated, edited or otherwise corrupt fails that check and is
+ignored (and replaced on the next save). Keys are hashes of the complete input, so an entry can
+only ever be served for exactly the input that produced it. Reading or writing a cache never
+fails a run: any OS error just means a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR_NAME = ".partner-codegen-cache"
+_MAGIC = b"partner-codegen cache v1\n"
+
+# Libraries whose behaviour decides the generated tree (parsing, validity, rendering, layout).
+_LIBRARIES = (
+    "black",
+    "jinja2",
+    "pyyaml",
+    "openapi-spec-validator",
+    "openapi-schema-validator",
+    "jsonschema",
+    "jsonschema-path",
+    "pydantic",
+)
+_GENERATOR = Path(__file__).resolve().parent
+_TEMPLATES = _GENERATOR.parent / "templates"
+
+
+def sha256(*parts: str | bytes) -> str:
+    """Hex sha256 of the parts, each length-prefixed so that no two sequences collide."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def library_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def default_cache_dir(out: Path) -> Path:
+    """``$PARTNER_CODEGEN_CACHE_DIR`` if set, else ``.partner-codegen-cache/`` beside ``out``."""
+    configured = os.environ.get("PARTNER_CODEGEN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return out.resolve().parent / CACHE_DIR_NAME
+
+
+class Cache:
+    """The cache directory and the name of one output directory's files in it."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.directory = directory
+        self.name = name
+
+    @classmethod
+    def for_output(cls, out: Path, directory: Path | None = None) -> Cache:
+        """The cache for output directory ``out`` (files named after its absolute path)."""
+        where = directory if directory is not None else default_cache_dir(out)
+        resolved = str(out.resolve())
+        return cls(where, f"{_safe_name(out.resolve().name)}-{sha256(resolved)[:16]}")
+
+    def file(self, kind: str) -> Path:
+        return self.directory / f"{self.name}.{kind}"
+
+    def format_cache(self) -> FormatCache:
+        return FormatCache(self.file("format"))
+
+    def tree_cache(self) -> TreeCache:
+        return TreeCache(self.file("tree"))
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:40] or "out"
+
+
+def read_store(path: Path) -> dict[str, Any] | None:
+    """The JSON object stored at ``path``, or None if it is missing, unreadable or corrupt."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if not raw.startswith(_MAGIC):
+        return None
+    header_end = raw.find(b"\n", len(_MAGIC))
+    if header_end < 0:
+        return None
+    expected = raw[len(_MAGIC) : header_end].decode("ascii", "replace")
+    payload = raw[header_end + 1 :]
+    if hashlib.sha256(payload).hexdigest() != expected:
+        return None
+    try:
+        data = json.loads(payload)
+    except (ValueError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_store(path: Path, data: Mapping[str, Any]) -> bool:
+    """Write ``data`` to ``path`` atomically (temporary file, then rename). False on any OS error."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    blob = _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        return False
+    return True
+
+
+class FormatCache:
+    """black's output by :func:`generator.format.cache_key`; see the module docstring.
+
+    :meth:`save` keeps only the entries looked up or added since the store was read, so the
+    file holds what the latest tree needs and does not grow with every change.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._stored: dict[str, str] | None = None
+        self._used: dict[str, str] = {}
+        self._dirty = False
+        self.hits = 0
+        self.misses = 0
+
+    def _entries(self) -> dict[str, str]:
+        if self._stored is None:
+            data = read_store(self.path) if self.path is not None else None
+            entries = data.get("entries") if data is not None else None
+            self._stored = (
+                {k: v for k, v in entries.items() if isinstance(k, str) and isinstance(v, str)}
+                if isinstance(entries, dict)
+                else {}
+            )
+        return self._stored
+
+    def get(self, key: str) -> str | None:
+        value = self._used.get(key)
+        if value is None:
+            value = self._entries().get(key)
+            if value is not None:
+                self._used[key] = value
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, key: str, value: str) -> None:
+        if self._used.get(key) != value:
+            self._used[key] = value
+            self._dirty = True
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if not self._dirty and set(self._used) == set(self._entries()):
+            return
+        write_store(self.path, {"entries": self._used})
+
+
+class TreeCache:
+    """The formatted tree for one output directory, keyed by everything that decides it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self, key: str) -> dict[str, str] | None:
+        data = read_store(self.path)
+        if data is None or data.get("key") != key:
+            return None
+        files = data.get("files")
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            return None
+        return {str(k): v for k, v in files.items()}
+
+    def put(self, key: str, files: Mapping[str, str]) -> None:
+        write_store(self.path, {"key": key, "files": dict(files)})
+
+
+_LOCAL_REF = re.compile(rb"""["']?\$ref["']?[ \t]*:[ \t]*["']?#""")
+
+
+def only_local_refs(raw: bytes) -> bool:
+    """True when every ``$ref`` in the raw spec visibly points inside it (``#...``).
+
+    A spec that may pull in other files is never tree-cached: its output depends on bytes
+    this key does not cover. Anything unusual (a ``$ref`` in prose, YAML tricks) counts as
+    "may", which only costs a cache miss.
+    """
+    return raw.count(b"$ref") == len(_LOCAL_REF.findall(raw))
+
+
+def generator_fingerprint() -> str:
+    """sha256 of the generator's code and templates, the libraries' versions and Python's."""
+    parts: list[str | bytes] = [sys.version, sys.implementation.name]
+    parts.extend(f"{name}=={library_version(name)}" for name in _LIBRARIES)
+    parts.extend(
+        f"{key}={value}" for key, value in sorted(os.environ.items()) if key.startswith("OPENAPI_SPEC_VALIDATOR_")
+    )
+    for root in (_GENERATOR, _TEMPLATES):
+        for path in _walk_files(root):
+            parts.append(path.relative_to(root.parent).as_posix())
+            try:
+                parts.append(path.read_bytes())
+            except OSError:
+                parts.append(b"\0unreadable")
+    return sha256(*parts)
+
+
+def _walk_files(root: Path) -> Iterable[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        found.extend(Path(folder) / name for name in files if not name.endswith((".pyc", ".pyo")))
+    return sorted(found)
+
+
+def tree_key(spec: Path, raw: bytes, *, options: Mapping[str, str]) -> str | None:
+    """The tree cache key for ``raw`` (the bytes of ``spec``), or None if it must not be cached."""
+    if not only_local_refs(raw):
+        return None
+    option_parts = [f"{k}={v}" for k, v in sorted(options.items())]
+    return sha256("tree-v1", generator_fingerprint(), spec.name, raw, *option_parts)

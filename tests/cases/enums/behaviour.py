@@ -1,0 +1,93 @@
+"""Enums: string, integer, boolean and nullable enums refuse unknown values both ways;
+x-extensible-enum is a plain string."""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pydantic
+import pytest
+
+BASE_URL = "http://127.0.0.1:9"
+
+
+def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        sent.append(request)
+        return answer(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
+
+
+def echo(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(201, json=json.loads(request.content))
+
+
+def check_known_values_are_sent(pkg: Any) -> None:
+    client, sent = wire(pkg, echo)
+    order = client.default.create_order(status="in-progress", priority=2, level="low", express=True)
+    assert json.loads(sent[0].content) == {"status": "in-progress", "priority": 2, "level": "low", "express": True}
+    assert (order.status, order.priority, order.level) == ("in-progress", 2, "low")
+
+
+def check_unknown_values_rejected_before_sending(pkg: Any) -> None:
+    client, sent = wire(pkg, echo)
+    with pytest.raises(pydantic.ValidationError, match="status"):
+        client.default.create_order(status="pending")
+    with pytest.raises(pydantic.ValidationError, match="priority"):
+        client.default.create_order(status="open", priority=4)
+    with pytest.raises(pydantic.ValidationError, match="express"):
+        client.default.create_order(status="open", express=False)
+    with pytest.raises(pydantic.ValidationError, match="status"):
+        client.default.list_orders(status="pending")
+    with pytest.raises(pydantic.ValidationError, match="sort"):
+        client.default.list_orders(sort="up")
+    with pytest.raises(pydantic.ValidationError, match="priority"):
+        client.default.list_orders(priority=0)
+    assert sent == []
+
+
+def check_enum_query_parameters_sent(pkg: Any) -> None:
+    client, sent = wire(pkg, lambda r: httpx.Response(200, json=[]))
+    client.default.list_orders(status="closed", sort="desc", priority=3)
+    assert sent[0].url.params.multi_items() == [("status", "closed"), ("sort", "desc"), ("priority", "3")]
+
+
+def check_unknown_values_rejected_in_responses(pkg: Any) -> None:
+    client, _ = wire(pkg, lambda r: httpx.Response(200, json=[{"status": "archived"}]))
+    with pytest.raises(pkg.APIResponseValidationError):
+        client.default.list_orders()
+    client, _ = wire(pkg, lambda r: httpx.Response(200, json=[{"status": "open", "priority": 9}]))
+    with pytest.raises(pkg.APIResponseValidationError):
+        client.default.list_orders()
+
+
+def check_extensible_enum_accepts_any_string(pkg: Any) -> None:
+    client, sent = wire(pkg, echo)
+    order = client.default.create_order(status="open", channel="carrier-pigeon")
+    assert json.loads(sent[0].content) == {"status": "open", "channel": "carrier-pigeon"}
+    assert order.channel == "carrier-pigeon"
+    client, _ = wire(pkg, lambda r: httpx.Response(200, json=[{"status": "open", "channel": "fax"}]))
+    assert client.default.list_orders()[0].channel == "fax"
+
+
+def check_nullable_enum(pkg: Any) -> None:
+    client, sent = wire(pkg, echo)
+    order = client.default.create_order(status="open", level=None)
+    assert json.loads(sent[0].content) == {"status": "open", "level": None}
+    assert order.level is None
+    with pytest.raises(pydantic.ValidationError, match="level"):
+        client.default.create_order(status="open", level="medium")
+
+
+def check_named_enums_are_exported_types(pkg: Any) -> None:
+    assert typing.get_args(pkg.models.Status) == ("open", "closed", "in-progress")
+    assert typing.get_args(pkg.models.Priority) == (1, 2, 3)

@@ -1,0 +1,248 @@
+"""The caches that make regeneration cheap never change what is generated.
+
+A hit serves exactly the bytes black produced; a changed input misses; a corrupt cache file is
+detected (by its hash) and ignored; and generating with the caches, cold or warm, gives the
+same tree as generating without them. Also: formatting a module in chunks equals formatting
+it whole, and the parallel map equals the plain one.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import black
+import pytest
+
+from generator import cli, parallel, pipeline
+from generator import format as fmt
+from generator.cache import Cache, FormatCache, TreeCache, only_local_refs, read_store, write_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "tests" / "cases" / "nullable" / "spec.yaml"
+
+FILES = {
+    "pkg/a.py": "x = [1,2,\n 3]\n\n\nclass A:\n  y: int=1\n\n\ndef f( a ):\n  return a\n",
+    "pkg/b.py": "import os\nprint( os.sep )\n",
+    "README.md": "# not   Python\n",
+    "pkg/py.typed": "",
+}
+
+
+def black_whole(files: dict[str, str]) -> dict[str, str]:
+    return {p: black.format_str(t, mode=fmt.mode()) if p.endswith(".py") and t else t for p, t in files.items()}
+
+
+def no_black(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("black was called although everything should come from the cache")
+
+    monkeypatch.setattr(black, "format_str", refuse)
+
+
+def test_hit_serves_identical_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "x.format"
+    first = fmt.format_tree(FILES, cache=FormatCache(store), jobs=1)
+    assert first == black_whole(FILES)
+    assert store.exists()
+    no_black(monkeypatch)
+    cache = FormatCache(store)
+    assert fmt.format_tree(FILES, cache=cache, jobs=1) == first
+    assert cache.hits == 2 and cache.misses == 0
+
+
+def test_changed_input_misses(tmp_path: Path) -> None:
+    store = tmp_path / "x.format"
+    fmt.format_tree(FILES, cache=FormatCache(store), jobs=1)
+    changed = {**FILES, "pkg/a.py": FILES["pkg/a.py"].replace("return a", "return  a + 1")}
+    cache = FormatCache(store)
+    result = fmt.format_tree(changed, cache=cache, jobs=1)
+    assert result == black_whole(changed)
+    assert "return a + 1" in result["pkg/a.py"]
+    assert cache.misses >= 1  # the changed file (its unchanged chunks may still hit)
+
+
+def test_only_the_changed_chunk_is_formatted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "x.format"
+    fmt.format_tree(FILES, cache=FormatCache(store), jobs=1)
+    changed = {**FILES, "pkg/a.py": FILES["pkg/a.py"].replace("return a", "return  a + 1")}
+    expected = black_whole(changed)
+    formatted: list[str] = []
+    real = black.format_str
+
+    def spy(text: str, *, mode: black.Mode) -> str:
+        formatted.append(text)
+        return real(text, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", spy)
+    assert fmt.format_tree(changed, cache=FormatCache(store), jobs=1) == expected
+    assert formatted == ["def f( a ):\n  return  a + 1\n"]
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "empty"])
+def test_corrupt_cache_file_is_detected_and_ignored(tmp_path: Path, damage: str) -> None:
+    store = tmp_path / "x.format"
+    fmt.format_tree(FILES, cache=FormatCache(store), jobs=1)
+    raw = bytearray(store.read_bytes())
+    if damage == "flip":  # one byte of black's output changed: the payload no longer hashes right
+        at = raw.index(b"return a")
+        raw[at] ^= 0x20
+    elif damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "garbage":
+        raw = bytearray(b"\x00\xff not a cache file")
+    else:
+        raw = bytearray()
+    store.write_bytes(bytes(raw))
+    assert read_store(store) is None
+    cache = FormatCache(store)
+    assert fmt.format_tree(FILES, cache=cache, jobs=1) == black_whole(FILES)
+    assert cache.hits == 0
+    assert read_store(store) is not None  # rewritten whole on save
+
+
+def test_stores_round_trip_and_reject_bad_files(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "store"
+    assert write_store(path, {"key": "k", "files": {"a": "b"}})
+    assert read_store(path) == {"key": "k", "files": {"a": "b"}}
+    tree = TreeCache(path)
+    assert tree.get("k") == {"a": "b"}
+    assert tree.get("other") is None
+    assert read_store(tmp_path / "missing") is None
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert not write_store(blocked / "store", {"x": 1})  # a file where a folder should be: a miss, no error
+
+
+def test_cache_never_changes_the_output(tmp_path: Path) -> None:
+    plain = pipeline.generate_tree(SPEC, package="nullable_client")
+    cache = Cache(tmp_path / "cache", "out")
+    cold = pipeline.generate_tree(SPEC, package="nullable_client", cache=cache)
+    warm = pipeline.generate_tree(SPEC, package="nullable_client", cache=cache)
+    assert cold == plain and warm == plain
+
+
+def test_tree_cache_serves_unchanged_spec_and_misses_changed_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(SPEC.read_bytes())
+    cache = Cache(tmp_path / "cache", "out")
+    first = pipeline.generate_tree(spec, package="nullable_client", cache=cache)
+
+    def broken(*args: object, **kwargs: object) -> dict[str, str]:
+        raise RuntimeError("render ran although the tree cache should have served this")
+
+    monkeypatch.setattr("generator.pipeline.render", broken)
+    assert pipeline.generate_tree(spec, package="nullable_client", cache=cache) == first
+    # Another package name is another tree.
+    with pytest.raises(RuntimeError, match="render ran"):
+        pipeline.generate_tree(spec, package="other_client", cache=cache)
+    # So is another spec: one more byte in a description.
+    spec.write_text(SPEC.read_text().replace("title:", "title: x", 1) if "title:" in SPEC.read_text() else SPEC.read_text() + "\n# edited\n")
+    with pytest.raises(RuntimeError, match="render ran"):
+        pipeline.generate_tree(spec, package="nullable_client", cache=cache)
+
+
+def test_specs_that_may_read_other_files_are_not_tree_cached() -> None:
+    assert only_local_refs(b"a:\n  $ref: '#/components/schemas/A'\nb: {\"$ref\": \"#/x\"}\n")
+    assert not only_local_refs(b"a:\n  $ref: 'other.yaml#/components/schemas/A'\n")
+    assert not only_local_refs(b"description: see $ref docs\n")
+
+
+def test_cli_generate_twice_uses_the_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, cache_dir = tmp_path / "out", tmp_path / "cache"
+    args = ["generate", str(SPEC), "--out", str(out), "--package", "nullable_client", "--cache-dir", str(cache_dir)]
+    assert cli.main(args) == 0
+    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".format", ".tree"]
+    assert cli.main(args) == 0
+    assert "already up to date" in capsys.readouterr().out
+    assert cli.main(["check", str(SPEC), "--out", str(out), "--package", "nullable_client", "--no-cache"]) == 0
+    other = tmp_path / "cache2"
+    assert cli.main([*args[:-1], str(other), "--no-cache"]) == 0
+    assert not other.exists()
+
+
+SOURCE = textwrap.dedent(
+    '''\
+    """Module docstring."""
+    from __future__ import annotations
+    import os
+    from typing import TYPE_CHECKING, overload
+    if TYPE_CHECKING:
+        import sys
+    X = 1
+    class A:
+        """Only a docstring."""
+    class B( A ):
+        x: int=1
+        def m(self): return 1
+        # trailing comment inside the class
+
+
+
+    # a comment before a function
+    def f(a,b): return a
+    @overload
+    def g(a: int) -> int: ...
+    @overload
+    def g(a: str) -> str: ...
+
+    def g(a): return a
+    async def h():
+        await  g(1)
+    @staticmethod
+
+    def decorated(): pass
+    class C: pass
+
+    class D: ...
+    class E: ...
+    y = [
+        1,
+    ]
+    def last():
+        return (1,
+          2)
+    '''
+)
+
+
+@pytest.mark.parametrize("text", [SOURCE, SOURCE.rstrip("\n"), SOURCE.replace("    ", "\t"), "x = 1\n", ""])
+def test_chunks_format_like_the_whole_file(text: str) -> None:
+    chunks = fmt.split_chunks(text)
+    assert "".join(chunks) == text
+    if not text:
+        return
+    whole = black.format_str(text, mode=fmt.mode())
+    if len(chunks) > 1:
+        assert fmt.join_chunks([black.format_str(c, mode=fmt.mode()) for c in chunks]) == whole
+    assert fmt.format_tree({"m.py": text}, jobs=1)["m.py"] == whole
+
+
+def test_files_black_treats_as_a_whole_are_not_split() -> None:
+    text = "x = 1\n\n\n# fmt: off\ndef f( ):  pass\n# fmt: on\n\n\ndef g(): pass\n"
+    assert fmt.split_chunks(text) == [text]
+    assert fmt.format_tree({"m.py": text}, jobs=1)["m.py"] == black.format_str(text, mode=fmt.mode())
+
+
+def test_invalid_python_is_still_a_format_error() -> None:
+    with pytest.raises(fmt.FormatError, match=r"generated pkg/bad\.py is not valid Python"):
+        fmt.format_tree({"pkg/bad.py": "def f(:\n"}, jobs=1)
+
+
+def test_parallel_map_equals_the_plain_one() -> None:
+    items = [f"x{i} = [ {i} ]\n" for i in range(12)]
+    expected = [black.format_str(i, mode=fmt.mode()) for i in items]
+    assert parallel.fork_map(fmt._format_one, [("k", i) for i in items], [len(i) for i in items], jobs=2) == expected
+    assert fmt.format_tree({f"m{i}.py": t for i, t in enumerate(items)}, jobs=2) == {
+        f"m{i}.py": e for i, e in enumerate(expected)
+    }
+
+
+def test_background_gives_the_value_or_the_error() -> None:
+    assert parallel.Background(lambda: 6 * 7).result() == 42
+
+    def fails() -> int:
+        raise ValueError("nope")
+
+    with pytest.raises(ValueError, match="nope"):
+        parallel.Background(fails).result()

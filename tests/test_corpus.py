@@ -1,0 +1,44 @@
+"""Acceptance on real specs: generate, import, list every operation, pass mypy --strict.
+
+One test per document (see tests/corpus.py for the corpus and the rules). The big documents
+(the whole Confluent Cloud API, GitHub's) carry the ``corpus`` marker: ``pytest -m corpus``
+runs only them, ``pytest -m "not corpus"`` everything else. The first test of a batch does the
+work for the whole batch (every small document is generated first, then imported in one
+interpreter and type-checked by one mypy run), so it is the slow one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import corpus
+import pytest
+
+SPECS = corpus.discover()
+
+
+def _param(spec: corpus.CorpusSpec) -> object:
+    marks = [pytest.mark.corpus] if spec.big else []
+    return pytest.param(spec, id=spec.id, marks=marks)
+
+
+@pytest.fixture(scope="session")
+def corpus_runner(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> corpus.Runner:
+    """Batches only the documents this session selected (``-k``/``-m`` are respected)."""
+    selected = [
+        item.callspec.params["spec"]
+        for item in request.session.items
+        if getattr(item, "callspec", None) is not None
+        and isinstance(item.callspec.params.get("spec"), corpus.CorpusSpec)
+        and item.path.name == Path(__file__).name
+    ]
+    return corpus.Runner(tmp_path_factory.mktemp("corpus"), selected)
+
+
+@pytest.mark.parametrize("spec", [_param(s) for s in SPECS])
+def test_corpus_document(spec: corpus.CorpusSpec, corpus_runner: corpus.Runner) -> None:
+    if spec.skip is not None:
+        pytest.skip(spec.skip)
+    outcome = corpus_runner.outcome(spec)
+    problems = outcome.problems()
+    assert not problems, f"{spec.path}:\n" + "\n".join(problems)
