@@ -6,7 +6,7 @@ DEPS   := $(VENV)/.deps-installed
 # npm writes this file on every install; it is newer than package-lock.json once node_modules matches it.
 NODE_DEPS := node_modules/.package-lock.json
 
-.PHONY: generate test lint typecheck check clean bench
+.PHONY: generate test test-corpus lint typecheck check clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partner-codegen needs Python 3.11 or newer (set PYTHON=...)")'
@@ -28,9 +28,13 @@ $(NODE_DEPS): package-lock.json
 generate: $(DEPS)
 	$(BIN)/partner-codegen generate
 
-## Lint, type-check and run the whole test suite.
+## Lint, type-check and run the test suite (all but the two largest real specs).
 test: $(DEPS) $(NODE_DEPS) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not corpus"
+
+## The largest real specs (whole Confluent Cloud API, GitHub API): generate, import, type-check.
+test-corpus: $(DEPS) $(NODE_DEPS)
+	$(BIN)/python -m pytest -m corpus tests/test_corpus.py
 
 lint: $(DEPS)
 	$(BIN)/ruff check generator generated tests

@@ -1,7 +1,8 @@
 """Acceptance report over the real-spec corpus (the same rules as tests/test_corpus.py).
 
     .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github] [--keep DIR]
-                                            [--json FILE] [--no-validate]
+                                            [--json FILE] [--no-validate] [--max-lines N]
+    .venv/bin/python bench/corpus_report.py --from-json FILE   # re-print an earlier run
 
 For every document: generate (in this process), import every generated module (one fresh
 interpreter per batch), compare the spec's (method, path) pairs with ``METHODS``, run
@@ -25,12 +26,13 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import corpus
-from corpus import BUG, OK, REFUSED, Outcome
+from corpus import BUG, OK, REFUSED, CorpusSpec, Outcome
 
 CORPORA = ("confluent", "readme", "github")
 
@@ -56,8 +58,14 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="generate under DIR and keep it (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write every outcome as JSON to FILE")
     parser.add_argument("--no-validate", action="store_true", help="ask openapi-spec-validator only about refused documents")
+    parser.add_argument("--from-json", type=Path, help="print the report of an earlier --json FILE instead of running")
+    parser.add_argument("--max-lines", type=int, default=12, help="error lines shown per failing document (default 12)")
     args = parser.parse_args()
     wanted = [c.strip() for c in args.corpus.split(",") if c.strip()]
+    if args.from_json:
+        earlier = [o for o in map(from_json, json.loads(args.from_json.read_text())) if o.spec.corpus in wanted]
+        print_all(earlier, wanted, {}, args.max_lines)
+        return 1 if any(o.status != "SKIPPED" and o.problems() for o in earlier) else 0
 
     specs = [s for s in corpus.discover() if s.corpus in wanted]
     work = args.keep or Path(tempfile.mkdtemp(prefix="corpus-report-"))
@@ -82,9 +90,19 @@ def main() -> int:
             outcome.valid, outcome.invalid_reason = corpus.validity(outcome.spec.path)
             validate_seconds[outcome.spec.id] = time.perf_counter() - start
 
+    print_all(outcomes, wanted, validate_seconds, args.max_lines)
+    if args.json:
+        args.json.write_text(json.dumps([as_json(o) for o in outcomes], indent=1) + "\n")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    failing = [o for o in outcomes if o.status != "SKIPPED" and o.problems()]
+    return 1 if failing else 0
+
+
+def print_all(outcomes: list[Outcome], wanted: list[str], validate_seconds: dict[str, float], max_lines: int) -> None:
     print_summary(outcomes, wanted)
     print_documents(outcomes)
-    print_failures(outcomes)
+    print_failures(outcomes, max_lines)
     big = [o for o in outcomes if o.spec.big and o.status != "SKIPPED"]
     if big:
         print("\n## Big documents: timings\n")
@@ -93,12 +111,6 @@ def main() -> int:
             val = f"{validate_seconds[o.spec.id]:.1f}s" if o.spec.id in validate_seconds else "-"
             print(f"- {o.spec.id}: generate {o.gen_seconds:.1f}s (cpu {o.gen_cpu:.1f}s), import {o.import_seconds:.1f}s, "
                   f"mypy {mypy}, openapi-spec-validator {val} ({o.status})")
-    if args.json:
-        args.json.write_text(json.dumps([as_json(o) for o in outcomes], indent=1) + "\n")
-    if args.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
-    failing = [o for o in outcomes if o.status != "SKIPPED" and o.problems()]
-    return 1 if failing else 0
 
 
 def print_summary(outcomes: list[Outcome], wanted: list[str]) -> None:
@@ -175,7 +187,7 @@ def print_documents(outcomes: list[Outcome]) -> None:
     table(header, rows)
 
 
-def print_failures(outcomes: list[Outcome]) -> None:
+def print_failures(outcomes: list[Outcome], max_lines: int) -> None:
     print("\n## Refusal reasons (all refused documents; one count per error line)\n")
     reasons = Counter[str]()
     per_reason_docs: dict[str, set[str]] = {}
@@ -202,14 +214,29 @@ def print_failures(outcomes: list[Outcome]) -> None:
         if unlocated:
             print(f"({len(unlocated)} error lines name no #/ location)")
         print("```")
-        for problem in problems:
-            print(problem)
+        lines = "\n".join(problems).splitlines()
+        shown = lines if len(lines) <= max_lines + 2 else [*lines[:max_lines], f"... ({len(lines) - max_lines} more lines)", lines[-1]]
+        print("\n".join(shown))
         print("```")
+
+
+def from_json(d: dict[str, Any]) -> Outcome:
+    big = d.get("big", d["id"] in ("confluent/confluent-cloud-openapi", "github/api.github.com"))
+    spec = CorpusSpec(d["corpus"], d["id"], Path(d["path"]) if d["path"] != "None" else None,
+                      big=big, mypy=d.get("mypy", d["corpus"] != "github"))
+    return Outcome(
+        spec, status=d["status"], exit_code=d["exit_code"], message=d["message"], gen_seconds=d["gen_seconds"],
+        gen_cpu=d.get("gen_cpu", 0.0), operations=d["operations"],
+        missing_operations=[tuple(mp) for mp in d["missing_operations"]], import_error=d["import_error"],
+        mypy_errors=d["mypy_errors"], mypy_seconds=d["mypy_seconds"], mypy_cpu=d.get("mypy_cpu", 0.0),
+        valid=d["valid"], invalid_reason=d["invalid_reason"], import_seconds=d.get("import_seconds", 0.0),
+    )
 
 
 def as_json(o: Outcome) -> dict[str, object]:
     return {
-        "id": o.spec.id, "corpus": o.spec.corpus, "path": str(o.spec.path), "status": o.status, "exit_code": o.exit_code,
+        "id": o.spec.id, "corpus": o.spec.corpus, "path": str(o.spec.path), "big": o.spec.big, "mypy": o.spec.mypy,
+        "import_seconds": o.import_seconds, "status": o.status, "exit_code": o.exit_code,
         "valid": o.valid, "invalid_reason": o.invalid_reason, "message": o.message, "gen_seconds": o.gen_seconds, "gen_cpu": o.gen_cpu, "mypy_cpu": o.mypy_cpu,
         "operations": o.operations, "missing_operations": o.missing_operations, "import_error": o.import_error,
         "mypy_errors": o.mypy_errors, "mypy_seconds": o.mypy_seconds, "problems": o.problems(),

@@ -105,6 +105,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.out} differs from what {args.spec} produces:\n{diff.summary()}")
         print("Run `make generate` (or `partner-codegen generate`) and commit the result.")
         return EXIT_DIFFERENT
+    # What the change means for callers, against the spec that produced the current output
+    # (computed before write() replaces that copy).
+    from . import diff as spec_diff
+
+    summary = spec_diff.summary_since(args.out / spec_diff.PREVIOUS_SPEC, args.spec, package=args.package)
     diff = write(files, args.out)
     if diff.clean:
         print(f"{args.out}: already up to date ({len(files)} files)")
@@ -113,7 +118,10 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.out}: {len(diff.changed)} changed, {len(diff.missing)} added, "
             f"{len(diff.stale)} removed ({len(files)} files)"
         )
+    if summary:
+        print(summary)
     return EXIT_OK
+
 
 
 if __name__ == "__main__":

@@ -137,9 +137,7 @@ def summarize(old_api: Api, new_api: Api, *, limit: int = 8) -> str:
     return "\n".join(lines)
 
 
-PREVIOUS_SPEC = ".partner-codegen-spec"
-"""Proposed name of the copy of the input spec kept in the output directory (written by the
-pipeline, not by this module), so ``generate`` can say what changed since the last run."""
+from .pipeline import PREVIOUS_SPEC as PREVIOUS_SPEC  # noqa: E402  (the output keeps the spec it came from)
 
 
 def summary_since(previous_spec: Path, spec: Path, *, package: str) -> str | None:

@@ -151,13 +151,13 @@ def parse(raw: bytes, name: str) -> dict[str, Any]:
         raise SpecErrors([SpecError(name, "", f"expected a mapping at the top level, found {kind}")])
     try:
         normalized, _ = _Normalizer().convert(data, ())
-    except _TooDeep as exc:
+    except _TooDeepError as exc:
         raise SpecErrors([SpecError(name, pointer(*exc.path[:MAX_DEPTH]), f"the document is nested too deeply (more than {MAX_DEPTH} levels)")]) from None
-    except _Recursive as exc:
+    except _RecursiveError as exc:
         alias = _alias_name(text, exc.path)
         what = f"the alias *{alias}" if alias else "an alias"
         raise SpecErrors([SpecError(name, pointer(*exc.path), f"{what} refers to a node that contains it (a recursive structure)")]) from None
-    except _TooBig:
+    except _TooBigError:
         raise SpecErrors([SpecError(name, "", f"the document expands to more than {MAX_VALUES:,} values (YAML aliases repeating large parts?)")]) from None
     result: dict[str, Any] = normalized
     return result
@@ -169,16 +169,16 @@ MAX_VALUES = 5_000_000
 """Most values a document may expand to, counting every repetition of a YAML alias."""
 
 
-class _Recursive(Exception):
+class _RecursiveError(Exception):
     def __init__(self, path: tuple[str | int, ...]) -> None:
         self.path = path
 
 
-class _TooDeep(_Recursive):
+class _TooDeepError(_RecursiveError):
     pass
 
 
-class _TooBig(Exception):
+class _TooBigError(Exception):
     pass
 
 
@@ -199,12 +199,12 @@ class _Normalizer:
             return node, 1
         key = id(node)
         if key in self.on_path:
-            raise _Recursive(path)
+            raise _RecursiveError(path)
         done = self.memo.get(key)
         if done is not None:
             return done
         if len(path) >= MAX_DEPTH:
-            raise _TooDeep(path)
+            raise _TooDeepError(path)
         self.on_path.add(key)
         size = 1
         out: Any
@@ -222,7 +222,7 @@ class _Normalizer:
                 size += count
         self.on_path.discard(key)
         if size > MAX_VALUES:
-            raise _TooBig
+            raise _TooBigError
         self.memo[key] = (out, size)
         return out, size
 

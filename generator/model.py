@@ -50,7 +50,8 @@ def build(doc: Document, *, package: str) -> Api:
     method_names: dict[tuple[str, str], str] = {}
     op_ids: dict[str, str] = {}
     paths = doc.root.get("paths") or {}
-    for path, item in paths.items():
+    for path, raw_item in paths.items():
+        item, _ = b.deref(raw_item, pointer("paths", path))  # a path item may be a $ref
         if not isinstance(item, dict):
             continue
         for method in HTTP_METHODS:

@@ -137,6 +137,8 @@ def build_operation(
 
     body_model = body_param = body_adapter = content_type = None
     body_encoding = "json"
+    body: Any = None
+    body_at, content, media_type, schema = at, None, None, None
     raw_body = op.get("requestBody")
     if raw_body is not None:
         body, body_at = b.deref(raw_body, at + "/requestBody")
@@ -150,7 +152,16 @@ def build_operation(
             b.error(body_at + "/content", f"{problem}; use JSON, application/x-www-form-urlencoded or multipart/form-data")
             return None
         content_type = media_type
-        schema = content[media_type].get("schema") if isinstance(content[media_type], dict) else None
+        if body_encoding == "raw":
+            # Any other media type (a file, text, an image): the caller passes the bytes or
+            # text, sent as they are with the spec's content type.
+            body_param = args.allocate("body")
+            required = isinstance(body, dict) and body.get("required") is True
+            params.append(Param(body_param, "body", "body", "bytes | str", required, text(body.get("description") if isinstance(body, dict) else ""), "string", "bytes | str"))
+            schema = None
+        else:
+            schema = content[media_type].get("schema") if isinstance(content[media_type], dict) else None
+    if raw_body is not None and body_encoding != "raw" and isinstance(content, dict) and media_type is not None:
         texpr = b.type_of(schema, f"{body_at}/content/{escape_pointer_token(media_type)}/schema", op_pascal + "Request")
         usage.request |= texpr.refs
         pm = b.pending.get(texpr.annotation)
@@ -177,20 +188,17 @@ def build_operation(
 
     responses = op.get("responses") or {}
     success = sorted(code for code in responses if _SUCCESS.match(code))
-    ranges = [code for code in responses if code.upper() == "2XX"]
-    if not success and ranges:
-        b.error(
-            f"{at}/responses/{ranges[0]}",
-            "response ranges such as '2XX' are not supported; give the exact success status (e.g. '200')",
-        )
-        return None
-    if not success:
-        b.error(at + "/responses", "the operation defines no 2XX response")
-        return None
-    status = success[0]
-    resp, resp_at = b.deref(responses[status], f"{at}/responses/{status}")
+    # The success response: the lowest exact 2XX status, else a 2XX range. With neither (only
+    # redirects, errors or ``default``, or no responses at all, as 3.1 allows) the method
+    # returns the raw httpx response; error statuses still raise.
+    success += [code for code in responses if code.upper() == "2XX"]
+    status = success[0] if success else ""
+    resp, resp_at = b.deref(responses[status], f"{at}/responses/{status}") if status else ({}, at)
     response_type, response_model = "None", None
     resp_content = resp.get("content") if isinstance(resp, dict) else None
+    if not status:
+        imports.add(Import("httpx", "Response as _RawResponse"))
+        response_type = response_model = "_RawResponse"
     accept = ", ".join(resp_content) if isinstance(resp_content, dict) and resp_content else "application/json"
     if isinstance(resp_content, dict) and resp_content:
         media_type = _json_media(resp_content)
@@ -247,7 +255,7 @@ def build_operation(
         content_type=content_type,
         body_encoding=body_encoding,
         accept=accept,
-        success_status=int(status),
+        success_status=int(status) if status.isdigit() else (200 if status else 0),
         response_type=response_type,
         response_model=response_model,
         error_model=error_model,
@@ -317,6 +325,8 @@ def _body_media(content: Any) -> tuple[str | None, str]:
         for media_type in content:
             if media_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
                 return str(media_type), "multipart"
+        for media_type in content:
+            return str(media_type), "raw"
     return None, "json"
 
 

@@ -52,7 +52,19 @@ DEFAULT_OUT = Path("generated")
 DEFAULT_PACKAGE = "confluent_partner_v2"
 
 
+PREVIOUS_SPEC = ".partner-codegen-spec"
+"""The copy of the input spec kept in the output, so the next run can say what changed."""
+
+
 def generate_tree(
+    spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
+) -> dict[str, str]:
+    """Every file of the output tree: the generated package plus a copy of the spec."""
+    files = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache)
+    return {**files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
+
+
+def _generate_tree(
     spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
 ) -> dict[str, str]:
     """load -> validate -> model -> render -> format; raises SpecErrors for bad input.

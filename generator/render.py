@@ -213,7 +213,8 @@ def method_docstring(op: Operation) -> str:
     args = [f"    {p.name}: {' '.join(p.description.split()) or p.wire_name}" for p in op.params]
     if args:
         parts.append("Args:\n" + "\n".join(args))
-    parts.append(f"``{op.http_method} {op.path}``; responds {op.success_status}.")
+    answer = f"responds {op.success_status}" if op.success_status else "returns the raw response"
+    parts.append(f"``{op.http_method} {op.path}``; {answer}.")
     return "\n\n".join(parts) + "\n"
 
 
@@ -270,7 +271,7 @@ def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
         imports |= {Import(".models", name) for name in op.refs}
         if op.body_model:
             imports |= {Import(".models", op.body_model), _PRIVATE_IMPORTS["build_body"]}
-        if op.body_param:
+        if op.body_param and op.body_encoding != "raw":
             imports |= {_PRIVATE_IMPORTS["build_value"], Import("typing", "TypeAlias")}
         if op.path_params or op.query or op.headers or op.cookies:
             imports.add(Import("typing", "Any"))

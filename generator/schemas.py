@@ -287,19 +287,15 @@ class SchemaBuilder:
                     self.error(f"{at}/discriminator/mapping/{escape_pointer_token(str(value))}", f"mapping target {target!r} does not resolve")
                     return plain
                 values_by_ref.setdefault(target_ref, []).append(str(value))
-        for index, variant in enumerate(raw):
+        for variant in raw:
             ref = variant.get("$ref") if isinstance(variant, dict) else None
-            where = f"{at}/oneOf/{index}" if "oneOf" in schema else f"{at}/anyOf/{index}"
             if not isinstance(ref, str) or ref not in self.component_names:
-                self.error(where, "a discriminated union's variants must be $refs to component schemas")
-                return plain
+                return plain  # an inline variant cannot be tagged: a plain union validates it
             model = self.component_names[ref]
             if model not in self.pending:
-                self.error(where, f"variant {model} is not an object schema, so it cannot carry the discriminator {prop!r}")
-                return plain
+                return plain  # not an object: no property to tag; a plain union still validates
             if not any(wire == prop for wire, _, _ in self.pending[model].properties):
-                self.error(where, f"variant {model} has no property {prop!r} named by the discriminator")
-                return plain
+                return plain  # the property is declared elsewhere (e.g. the parent): untagged union
             values = values_by_ref.get(ref) or [ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")]
             self.discriminated.setdefault(model, {}).setdefault(prop, set()).update(values)
         annotation = f"Annotated[{plain.annotation}, Field(discriminator={py_literal(prop)})]"

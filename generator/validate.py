@@ -50,6 +50,8 @@ def check(doc: Document) -> list[SpecError]:
     try:
         for error in validator.iter_errors():
             spec_error = _to_spec_error(doc.file, error)
+            if not spec_error.pointer:
+                spec_error = SpecError(doc.file, _locate(doc.root, getattr(_deepest(error), "instance", None)), spec_error.message)
             found.setdefault((spec_error.pointer, spec_error.message), spec_error)
     except RecursionError:
         return [SpecError(doc.file, "", "the document is nested too deeply to validate")]
@@ -128,6 +130,22 @@ def _structure(doc: Document) -> Iterable[SpecError]:
                     )
 
 
+def _locate(root: Any, instance: Any) -> str:
+    """Where a value the validator complained about (without saying where) sits: checks of
+    examples and defaults report only the value. Best effort; ``""`` when not found."""
+    if isinstance(instance, (dict, list)) or instance is None:
+        return ""
+    hits = [
+        where
+        for node, where in _walk(root, ())
+        if isinstance(node, dict)
+        for key in ("example", "default", "const")
+        if key in node and node[key] == instance and type(node[key]) is type(instance)
+        for where in [(*where, key)]
+    ]
+    return pointer(*min(hits, key=lambda w: [str(t) for t in w])) if hits else ""
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -177,7 +195,7 @@ def _all_of_cycles(doc: Document) -> Iterable[SpecError]:
     for start in schemas:
         stack = [(start, [start], first) for first in parents(start)]
         while stack:
-            current, trail, (_, target) = stack.pop()
+            _, trail, (_, target) = stack.pop()
             if target == start:
                 cycle = frozenset(trail)
                 if cycle not in reported:

@@ -141,11 +141,14 @@ def validate_params(
 
 
 def encode_body(encoding: str, body: Any) -> dict[str, Any]:
-    """httpx arguments for a body: ``json``, urlencoded ``form``, or ``multipart``.
+    """httpx arguments for a body: ``json``, urlencoded ``form``, ``multipart`` or ``raw``.
 
     Form fields are sent as text (booleans as ``true``/``false``, lists repeated, objects as
-    JSON); in multipart bodies, ``bytes`` values are sent as file parts.
+    JSON); in multipart bodies, ``bytes`` values are sent as file parts; a raw body (bytes or
+    text) is sent as it is.
     """
+    if encoding == "raw":
+        return {"content": body}
     if isinstance(body, EncodedJSON):
         if encoding == "json":
             return {"content": bytes(body)}
