@@ -81,7 +81,12 @@ class Cell:
 
     @property
     def failed(self) -> Sample | None:
-        return next((s for s in self.samples if not s.ok), None)
+        """The failure, when no run succeeded (a tool that fails now and then still gets a time)."""
+        return None if self.ok else next((s for s in self.samples if not s.ok), None)
+
+    @property
+    def flaky(self) -> Sample | None:
+        return next((s for s in self.samples if not s.ok), None) if self.ok else None
 
     @property
     def seconds(self) -> float | None:
@@ -105,7 +110,9 @@ class Cell:
             return "not run"
         cpu = f" (CPU {self.cpu:.2f} s)" if self.cpu is not None else ""
         memory = f", {self.rss_mb:.0f} MB" if self.rss_mb is not None else ""
-        return f"{self.seconds:.2f} s{cpu}{memory}"
+        flaky = self.flaky
+        note = f" [{len(self.samples) - len(self.ok)} of {len(self.samples)} runs failed: {flaky.error}]" if flaky else ""
+        return f"{self.seconds:.2f} s{cpu}{memory}{note}"
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -272,8 +279,9 @@ def cold_generation(specs: list[tuple[str, Path, int]], all_tools: list[Tool]) -
             for run in range(runs):
                 order = runnable[run % len(runnable):] + runnable[: run % len(runnable)]  # take turns
                 for tool in order:
-                    if row[tool.name].failed is not None:
-                        continue  # one failure is reported; no point repeating it
+                    done = row[tool.name].samples
+                    if done and not done[0].ok:
+                        continue  # failed at its first run: reported, not repeated
                     sample = measure(tool.command(spec, _fresh(tmp), _fresh(tmp)), cwd=tmp)
                     row[tool.name].samples.append(sample)
                     shown = f"{sample.seconds:.2f} s" if sample.ok else sample.error
