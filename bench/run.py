@@ -295,6 +295,7 @@ def _fresh(tmp: Path) -> Path:
 
 def print_cold(results: dict[str, dict[str, Cell]], all_tools: list[Tool]) -> list[tuple[str, str, str, bool | None]]:
     print("## Cold generation (whole process, formatting included; median wall time, peak RSS)\n")
+    print("Speed-up = the peer's time / ours (above 1: ours is faster); memory = ours / the peer's.\n")
     print("| spec | " + " | ".join(t.label for t in all_tools) + " |")
     print("|---|" + "---|" * len(all_tools))
     targets: list[tuple[str, str, str, bool | None]] = []
@@ -308,11 +309,11 @@ def print_cold(results: dict[str, dict[str, Cell]], all_tools: list[Tool]) -> li
             cell = row[tool.name]
             text = cell.text()
             if tool.name != "ours" and ours is not None and ours.seconds and cell.seconds:
-                text += f" (ours {cell.seconds / ours.seconds:.1f}x faster"
+                text += f" (speed-up of ours {cell.seconds / ours.seconds:.2f}x"
                 if ours.cpu and cell.cpu:
-                    text += f", {cell.cpu / ours.cpu:.1f}x less CPU"
+                    text += f", in CPU time {cell.cpu / ours.cpu:.2f}x"
                 if ours.rss_mb and cell.rss_mb:
-                    text += f", {ours.rss_mb / cell.rss_mb:.2f}x the memory"
+                    text += f"; our memory {ours.rss_mb / cell.rss_mb:.2f}x"
                 text += ")"
             cells.append(text)
         print(f"| {label} | " + " | ".join(cells) + " |")

@@ -19,7 +19,7 @@ from .docs import DOC_STYLES
 from .errors import GenerationError, SpecErrors
 from .format import FormatError
 from .load import load
-from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, generate_tree
+from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, PREVIOUS_SPEC, generate_tree
 from .write import compare, write
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
@@ -106,10 +106,13 @@ def _run(args: argparse.Namespace) -> int:
         print("Run `make generate` (or `partner-codegen generate`) and commit the result.")
         return EXIT_DIFFERENT
     # What the change means for callers, against the spec that produced the current output
-    # (computed before write() replaces that copy).
-    from . import diff as spec_diff
+    # (computed before write() replaces that copy). A first run has nothing to compare with,
+    # and then skips importing the differ (it brings the spec validator with it).
+    summary = None
+    if (args.out / PREVIOUS_SPEC).is_file():
+        from . import diff as spec_diff
 
-    summary = spec_diff.summary_since(args.out / spec_diff.PREVIOUS_SPEC, args.spec, package=args.package)
+        summary = spec_diff.summary_since(args.out / PREVIOUS_SPEC, args.spec, package=args.package)
     diff = write(files, args.out)
     if diff.clean:
         print(f"{args.out}: already up to date ({len(files)} files)")

@@ -67,7 +67,7 @@ def gc_tuned() -> Iterator[None]:
     spends a fraction of the time in the collector for a few MB more memory at the peak.
     """
     before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 1000)
+    gc.set_threshold(20_000, 50, 1000)
     try:
         yield
     finally:
