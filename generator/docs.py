@@ -9,10 +9,11 @@ in fences long enough that no line inside can close them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -438,16 +439,23 @@ def signature(op: Operation) -> str:
         "    max_retries: int | Omit = OMIT,",
         f") -> {op.response_type}: ...",
     ]
-    return _black("\n".join(lines) + "\n").replace(": ...\n", "\n")
+    return "\n".join(lines) + "\n"
 
 
-def _black(code: str) -> str:
-    import black  # imported on first use: a run served from the tree cache never needs it
+def _signature_text(formatted: str) -> str:
+    """A formatted stub signature as the reference shows it: without the ``: ...`` body."""
+    return formatted.replace(": ...\n", "\n")
 
-    try:
-        return black.format_str(code, mode=black.Mode(line_length=88))
-    except black.parsing.InvalidInput:  # shown as written; the package's own modules are checked by format
-        return code
+
+Snippets = Callable[[list[str]], list[str]]
+"""Formats a batch of code snippets (black, at the documentation's line length)."""
+
+
+def black_snippets(texts: list[str]) -> list[str]:
+    """The default :data:`Snippets`: black in this process, no cache."""
+    from .format import format_snippets
+
+    return format_snippets(texts, jobs=1)
 
 
 def py_value(value: Any) -> str:
@@ -472,7 +480,7 @@ def python_example(api: Api, resource: Resource, op: Operation, values: Mapping[
         lines.append(f"    {call}")
     else:
         lines += [f"    result = {call}", "    print(result)"]
-    return _black("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def _env_comment(api: Api) -> str:
@@ -549,7 +557,16 @@ def method_docs(
     *,
     examples: Mapping[str, Mapping[str, Any]],
     errors: Mapping[str, Sequence[ErrorDoc]],
+    snippets: Snippets = black_snippets,
 ) -> tuple[MethodDoc, ...]:
+    """Every method's reference entry, its signature and example formatted by ``snippets``.
+
+    The code is built first and formatted in one batch, so a cache and parallel workers serve
+    the whole reference at once.
+    """
+    raw = [method_doc(api, r, op, examples=examples, errors=errors) for r in api.resources for op in r.operations]
+    formatted = snippets([text for doc in raw for text in (doc.signature, doc.example)])
     return tuple(
-        method_doc(api, r, op, examples=examples, errors=errors) for r in api.resources for op in r.operations
+        dataclasses.replace(doc, signature=_signature_text(formatted[2 * i]), example=formatted[2 * i + 1])
+        for i, doc in enumerate(raw)
     )

@@ -36,6 +36,8 @@ FORMAT_VERSION = "1"
 """Part of every cache key: bump it whenever this stage's output could change for the same input."""
 LINE_LENGTH = 100
 TARGET_VERSIONS = ("PY311",)
+DOC_LINE_LENGTH = 88
+"""Code in the documentation is laid out for black's default width, as readers' own code is."""
 PARALLEL_MIN_CHARS = 24_000
 """Below this much text to format, forking a worker costs more than it saves."""
 
@@ -48,9 +50,12 @@ class FormatError(Exception):
 
 
 @cache
-def mode() -> Mode:
+def mode(line_length: int = LINE_LENGTH) -> Mode:
+    """The package's black mode; documentation snippets use black's default line length."""
     from black.mode import Mode, TargetVersion
 
+    if line_length != LINE_LENGTH:
+        return Mode(line_length=line_length)
     return Mode(target_versions={TargetVersion[name] for name in TARGET_VERSIONS}, line_length=LINE_LENGTH)
 
 
@@ -61,26 +66,58 @@ def __getattr__(name: str) -> Any:  # ``format.MODE`` stays available without im
 
 
 @cache
-def _key_prefix() -> bytes:
-    settings = f"format-v{FORMAT_VERSION}|black=={library_version('black')}|ll={LINE_LENGTH}|{','.join(TARGET_VERSIONS)}"
+def _key_prefix(line_length: int = LINE_LENGTH) -> bytes:
+    targets = ",".join(TARGET_VERSIONS) if line_length == LINE_LENGTH else "auto"
+    settings = f"format-v{FORMAT_VERSION}|black=={library_version('black')}|ll={line_length}|{targets}"
     return settings.encode("utf-8") + b"\0"
 
 
-def cache_key(text: str) -> str:
+def cache_key(text: str, line_length: int = LINE_LENGTH) -> str:
     """sha256 of this stage's version, black's version and mode, and ``text``."""
-    return hashlib.sha256(_key_prefix() + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(_key_prefix(line_length) + text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def format_snippets(
+    texts: list[str], *, line_length: int = DOC_LINE_LENGTH, cache: FormatCache | None = None, jobs: int | None = None
+) -> list[str]:
+    """black's output for each snippet of example code (a snippet black rejects stays as written).
+
+    The documentation's signatures and examples are formatted here in one batch rather than one
+    by one while rendering, so they share the cache and the parallel workers with the package.
+    New entries are added to ``cache`` but not saved: :func:`format_tree` saves it afterwards.
+    """
+    store = cache if cache is not None else FormatCache(None)
+    keys = [cache_key(text, line_length) for text in texts]
+    out: list[str | None] = [store.get(key) for key in keys]
+    todo = {key: text for key, text, done in zip(keys, texts, out, strict=True) if done is None}
+    formatted = _format_all(todo, jobs=max_jobs() if jobs is None else jobs, line_length=line_length)
+    for key, result in formatted.items():
+        if result is not None:
+            store.put(key, result)
+    return [
+        done if done is not None else (formatted.get(key) or text)
+        for key, text, done in zip(keys, texts, out, strict=True)
+    ]
 
 
 def format_tree(
-    files: dict[str, str], *, cache: FormatCache | None = None, jobs: int | None = None
+    files: dict[str, str],
+    *,
+    cache: FormatCache | None = None,
+    jobs: int | None = None,
+    preformatted: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
-    """Return ``files`` with every ``.py`` file formatted (by black, or from ``cache``)."""
+    """Return ``files`` with every ``.py`` file formatted (by black, or from ``cache``).
+
+    Paths in ``preformatted`` are already black's output (hand-written runtime files kept
+    formatted in the repository, which a test checks) and pass through unchanged.
+    """
     store = cache if cache is not None else FormatCache(None)
     out = dict(files)
     pending: dict[str, tuple[str, list[str], list[str]]] = {}  # path -> (file key, chunks, chunk keys)
     todo: dict[str, str] = {}  # key -> text black has to format
     for path, text in files.items():
-        if not path.endswith(".py") or not text:
+        if not path.endswith(".py") or not text or path in preformatted:
             continue
         key = cache_key(text)
         hit = store.get(key)
@@ -166,25 +203,25 @@ def join_chunks(parts: list[str]) -> str | None:
     return "\n\n".join(parts)
 
 
-def _format_one(item: tuple[str, str]) -> str | None:
+def _format_one(item: tuple[str, str, int]) -> str | None:
     import black
     from black.parsing import InvalidInput
 
     try:
-        return black.format_str(item[1], mode=mode())
+        return black.format_str(item[1], mode=mode(item[2]))
     except InvalidInput:
         return None
 
 
-def _format_all(todo: dict[str, str], *, jobs: int) -> dict[str, str | None]:
+def _format_all(todo: dict[str, str], *, jobs: int, line_length: int = LINE_LENGTH) -> dict[str, str | None]:
     """black's output for every text in ``todo`` (None where black rejects it)."""
     if not todo:
         return {}
-    items = list(todo.items())
-    weights = [len(text) for _, text in items]
+    items = [(key, text, line_length) for key, text in todo.items()]
+    weights = [len(text) for _, text, _ in items]
     if sum(weights) < PARALLEL_MIN_CHARS:
         jobs = 1
     else:
         import black  # noqa: F401  (imported once here, inherited by the workers)
     results = fork_map(_format_one, items, weights, jobs=jobs)
-    return {key: result for (key, _), result in zip(items, results, strict=True)}
+    return {key: result for (key, _, _), result in zip(items, results, strict=True)}

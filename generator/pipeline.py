@@ -11,15 +11,12 @@ input is served from the tree cache and black's output from the format cache.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib
 import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +30,7 @@ if TYPE_CHECKING:
     from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
     from .examples import operation_examples  # noqa: F401  (provided lazily by __getattr__)
     from .model import build  # noqa: F401  (provided lazily by __getattr__)
-    from .render import render  # noqa: F401  (provided lazily by __getattr__)
+    from .render import render, verbatim_paths  # noqa: F401  (provided lazily by __getattr__)
     from .validate import validate  # noqa: F401  (provided lazily by __getattr__)
 
 # The later stages are imported on first use (see ``__getattr__``): a run served from the tree
@@ -44,6 +41,7 @@ _LAZY = {
     "operation_errors": ".docs",
     "operation_examples": ".examples",
     "render": ".render",
+    "verbatim_paths": ".render",
     "validate": ".validate",
 }
 
@@ -111,10 +109,16 @@ def _generate(
             timer.lap("model")
             examples = stages.operation_examples(document, api)
             errors = stages.operation_errors(document, api)
-            with _template_bytecode_cache(cache):
-                rendered = stages.render(api, examples=examples, errors=errors, doc_style=doc_style)
+            store = cache.format_cache() if cache is not None else None
+            rendered = stages.render(
+                api,
+                examples=examples,
+                errors=errors,
+                doc_style=doc_style,
+                snippets=functools.partial(fmt.format_snippets, cache=store),
+            )
             timer.lap("render")
-            files = fmt.format_tree(rendered, cache=cache.format_cache() if cache is not None else None)
+            files = fmt.format_tree(rendered, cache=store, preformatted=stages.verbatim_paths(package))
             timer.lap("format")
         except Exception:
             problems, _ = validation.result()  # a bad spec explains the failure better than any stage
@@ -130,47 +134,6 @@ def _generate(
         return document, files
     finally:
         validation.cancel()
-
-
-@contextmanager
-def _template_bytecode_cache(cache: Cache | None) -> Iterator[None]:
-    """Let Jinja2 keep its compiled templates in the cache directory while rendering.
-
-    Entries are keyed by each template's source checksum, so a changed template is compiled
-    afresh; an unreadable or unwritable entry is just compiled again.
-    """
-    if cache is None:
-        yield
-        return
-    env = importlib.import_module(".render", __package__).environment()
-    if env.bytecode_cache is not None:
-        yield
-        return
-    env.bytecode_cache = _safe_bytecode_cache()(str(cache.directory / "jinja"))
-    try:
-        yield
-    finally:
-        env.bytecode_cache = None
-
-
-@functools.cache
-def _safe_bytecode_cache() -> type[Any]:
-    """``jinja2.FileSystemBytecodeCache`` that treats every error as a miss."""
-    import jinja2
-
-    class SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            try:
-                super().load_bytecode(bucket)
-            except Exception:
-                bucket.reset()
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            with contextlib.suppress(Exception):
-                Path(self.directory).mkdir(parents=True, exist_ok=True)
-                super().dump_bytecode(bucket)
-
-    return SafeBytecodeCache
 
 
 def _validation_problems(document: Document) -> tuple[list[SpecError], float]:

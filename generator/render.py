@@ -8,8 +8,12 @@ beyond reading the templates.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -139,10 +143,56 @@ def fence(code: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{code.strip(chr(10))}\n{ticks}"
 
 
+TEMPLATE_CACHE_ENV = "PARTNER_CODEGEN_TEMPLATE_CACHE"
+"""Where compiled templates are kept (a directory), or ``off``; see :func:`template_cache_dir`."""
+
+
+def template_cache_dir() -> Path | None:
+    """The directory for compiled templates, the way ``__pycache__`` holds compiled modules.
+
+    Compiling the templates is a fixed cost of the generator, not of the spec (about a third
+    of a small spec's generation), so it is paid once per installed version and Python:
+    beside the generator's bytecode when that is writable, else in the user's cache
+    directory. The folder name is a hash of Jinja2's version, Python's and this module's
+    source (which holds the environment's settings); inside, Jinja2 keys each entry by the
+    template's name and checks its source's checksum, so an edited template is compiled afresh.
+    """
+    chosen = os.environ.get(TEMPLATE_CACHE_ENV, "")
+    if chosen == "off":
+        return None
+    key = hashlib.sha256(
+        f"{jinja2.__version__}|{sys.version}|".encode() + Path(__file__).read_bytes()
+    ).hexdigest()[:16]
+    if chosen:
+        return Path(chosen) / f"templates-{key}"
+    beside = Path(__file__).resolve().parent / "__pycache__"
+    if os.access(beside if beside.is_dir() else beside.parent, os.W_OK):
+        return beside / f"templates-{key}"
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "partner-codegen" / f"templates-{key}"
+
+
+class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates on disk; every failure to read or write one is just a miss."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(Exception):
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
 @cache
 def environment() -> jinja2.Environment:
+    directory = template_cache_dir()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        bytecode_cache=_SafeBytecodeCache(str(directory)) if directory is not None else None,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -285,6 +335,16 @@ def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
     }
 
 
+def verbatim_paths(package: str) -> frozenset[str]:
+    """The runtime files :func:`render` copies verbatim (after the header line).
+
+    They are kept black-formatted in ``templates/`` (``tests/test_render.py`` checks that the
+    header and the file together are exactly black's output), so the format stage passes them
+    through instead of formatting the same hand-written code on every run.
+    """
+    return frozenset(f"{package}/{name}" for name in (*STATIC_FILES, *CLI_STATIC_FILES))
+
+
 def headers(api: Api) -> dict[str, str]:
     """The first line of every generated file, per comment syntax. No timestamps."""
     name = _SAFE_FILE_NAME.sub("_", api.spec_file)
@@ -301,12 +361,14 @@ def render(
     examples: Mapping[str, Mapping[str, Any]] | None = None,
     errors: Mapping[str, Sequence[docs.ErrorDoc]] | None = None,
     doc_style: str = "current",
+    snippets: docs.Snippets = docs.black_snippets,
 ) -> dict[str, str]:
     """Every file of the distributable tree, by path relative to the output directory.
 
     ``examples`` (:func:`generator.examples.operation_examples`) and ``errors``
     (:func:`generator.docs.operation_errors`) feed the API reference, by operation id;
-    ``doc_style`` picks the resource pages' layout (``current`` or ``legacy``).
+    ``doc_style`` picks the resource pages' layout (``current`` or ``legacy``); ``snippets``
+    formats the reference's code samples (the pipeline passes one that shares its cache).
     """
     if doc_style not in docs.DOC_STYLES:
         raise ValueError(f"doc_style must be one of {', '.join(docs.DOC_STYLES)}, not {doc_style!r}")
@@ -324,21 +386,32 @@ def render(
     def put(template: str, **extra: Any) -> str:
         return env.get_template(template).render(**common, **extra)
 
-    reference = _reference_context(api, examples or {}, errors or {})
+    reference = _reference_context(api, examples or {}, errors or {}, snippets)
 
-    client_exports = [api.client_name, f"Async{api.client_name}"]
-    top_exports = sorted(
-        [*client_exports, "DEFAULT_BASE_URL", "METHODS", "OMIT", "APIResponse", "MethodInfo", "Omit", "__version__", "models",
-         "APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
-         "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError",
-         "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError"]
-    )
+    # Where each top-level name lives: ``__init__.py`` imports a module only when one of its
+    # names is first used, so ``import package`` costs next to nothing.
+    _errors = ("APIConnectionError", "APIError", "APIResponseValidationError", "APIStatusError", "APITimeoutError",
+               "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "NotFoundError",
+               "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError")
+    lazy_exports: dict[str, str] = {
+        **dict.fromkeys((api.client_name, f"Async{api.client_name}", "DEFAULT_BASE_URL"), "_client"),
+        **dict.fromkeys(_errors, "_exceptions"),
+        "METHODS": "_methods",
+        "APIResponse": "_response",
+        **dict.fromkeys(("OMIT", "MethodInfo", "Omit"), "_types"),
+    }
+    top_exports = [*lazy_exports, "__version__", "models"]
     out: dict[str, str] = {
         "pyproject.toml": put("pyproject.toml.jinja"),
         "README.md": put("README.md.jinja", **reference),
         f"{pkg}/__init__.py": put(
             "package/__init__.py.jinja",
             exported=sorted(top_exports, key=_isort_key),
+            lazy_modules={
+                module: sorted((n for n, m in lazy_exports.items() if m == module), key=_isort_key)
+                for module in sorted(set(lazy_exports.values()))
+            },
+            lazy_names=sorted(lazy_exports.items()),
             module_doc=(
                 f"{api.title or pkg}: a typed client generated from its OpenAPI document.\n\n"
                 f"Start with ``{api.client_name}`` (or ``Async{api.client_name}``); ``METHODS`` lists\n"
@@ -388,10 +461,13 @@ def render(
 
 
 def _reference_context(
-    api: Api, examples: Mapping[str, Mapping[str, Any]], errors: Mapping[str, Sequence[docs.ErrorDoc]]
+    api: Api,
+    examples: Mapping[str, Mapping[str, Any]],
+    errors: Mapping[str, Sequence[docs.ErrorDoc]],
+    snippets: docs.Snippets,
 ) -> dict[str, Any]:
     """What README.md and api.md show about every method and model."""
-    methods = docs.method_docs(api, examples=examples, errors=errors)
+    methods = docs.method_docs(api, examples=examples, errors=errors, snippets=snippets)
     return {
         "methods": methods,
         "first_example": methods[0] if methods else None,

@@ -232,7 +232,7 @@ def test_invalid_python_is_still_a_format_error() -> None:
 def test_parallel_map_equals_the_plain_one() -> None:
     items = [f"x{i} = [ {i} ]\n" for i in range(12)]
     expected = [black.format_str(i, mode=fmt.mode()) for i in items]
-    assert parallel.fork_map(fmt._format_one, [("k", i) for i in items], [len(i) for i in items], jobs=2) == expected
+    assert parallel.fork_map(fmt._format_one, [("k", i, fmt.LINE_LENGTH) for i in items], [len(i) for i in items], jobs=2) == expected
     assert fmt.format_tree({f"m{i}.py": t for i, t in enumerate(items)}, jobs=2) == {
         f"m{i}.py": e for i, e in enumerate(expected)
     }
@@ -246,3 +246,20 @@ def test_background_gives_the_value_or_the_error() -> None:
 
     with pytest.raises(ValueError, match="nope"):
         parallel.Background(fails).result()
+
+
+def test_snippets_are_black_at_their_width_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    long_call = "f(" + ", ".join(f"argument_{i}={i}" for i in range(8)) + ")\n"  # 120 columns
+    texts = [long_call, "x = (1,2)\n", "def broken(:\n"]
+    store = tmp_path / "x.format"
+    writer = FormatCache(store)
+    first = fmt.format_snippets(texts, line_length=88, cache=writer, jobs=1)
+    writer.save()
+    assert first[0] == black.format_str(long_call, mode=black.Mode(line_length=88))
+    assert first[1] == "x = (1, 2)\n"
+    assert first[2] == texts[2]  # what black rejects is shown as written
+    assert fmt.format_snippets(texts[:1], line_length=100, jobs=1) == [black.format_str(long_call, mode=fmt.mode())]
+    no_black(monkeypatch)
+    cache = FormatCache(store)
+    assert fmt.format_snippets(texts[:2], line_length=88, cache=cache, jobs=1) == first[:2]
+    assert cache.hits == 2

@@ -5,27 +5,34 @@ Start with ``PartnerClient`` (or ``AsyncPartnerClient``); ``METHODS`` lists
 every method with its required and optional parameters.
 """
 
-from . import models
-from ._client import DEFAULT_BASE_URL, AsyncPartnerClient, PartnerClient
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-from ._methods import METHODS
-from ._response import APIResponse
-from ._types import OMIT, MethodInfo, Omit
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from . import models
+    from ._client import DEFAULT_BASE_URL, AsyncPartnerClient, PartnerClient
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+    )
+    from ._methods import METHODS
+    from ._response import APIResponse
+    from ._types import OMIT, MethodInfo, Omit
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -52,3 +59,45 @@ __all__ = [
     "__version__",
     "models",
 ]
+
+# Each public name and the module that defines it. They are imported on first use (PEP 562),
+# so ``import confluent_partner_v2`` does not pay for httpx, pydantic and the models until a
+# client, a model or an error class is actually needed.
+_LAZY: dict[str, str] = {
+    "APIConnectionError": "._exceptions",
+    "APIError": "._exceptions",
+    "APIResponse": "._response",
+    "APIResponseValidationError": "._exceptions",
+    "APIStatusError": "._exceptions",
+    "APITimeoutError": "._exceptions",
+    "AsyncPartnerClient": "._client",
+    "AuthenticationError": "._exceptions",
+    "BadRequestError": "._exceptions",
+    "ConflictError": "._exceptions",
+    "DEFAULT_BASE_URL": "._client",
+    "InternalServerError": "._exceptions",
+    "METHODS": "._methods",
+    "MethodInfo": "._types",
+    "NotFoundError": "._exceptions",
+    "OMIT": "._types",
+    "Omit": "._types",
+    "PartnerClient": "._client",
+    "PermissionDeniedError": "._exceptions",
+    "RateLimitError": "._exceptions",
+    "UnprocessableEntityError": "._exceptions",
+    "models": ".models",
+}
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        loaded = importlib.import_module(module, __name__)
+        value = loaded if name == "models" else getattr(loaded, name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

@@ -126,7 +126,11 @@ def validate_params(
             checked[name] = _adapter(types[name]).validate_python(value)
         except PydanticValidationError as exc:
             for error in exc.errors(include_url=False):
-                detail = {"type": error["type"], "loc": (location, name, *error["loc"]), "input": error["input"]}
+                detail = {
+                    "type": error["type"],
+                    "loc": (location, name, *error["loc"]),
+                    "input": error["input"],
+                }
                 if "ctx" in error:
                     detail["ctx"] = error["ctx"]
                 problems.append(detail)
@@ -178,11 +182,17 @@ def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: st
         instance = model.model_validate(given)
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
-    if mode == "json":  # encoded by pydantic in one step, rather than to a dict and then by json.dumps
+    if (
+        mode == "json"
+    ):  # encoded by pydantic in one step, rather than to a dict and then by json.dumps
         return EncodedJSON(
-            instance.__pydantic_serializer__.to_json(instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
+            instance.__pydantic_serializer__.to_json(
+                instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+            )
         )
-    return instance.model_dump(mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
+    return instance.model_dump(
+        mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+    )
 
 
 class EncodedJSON(bytes):
@@ -193,7 +203,11 @@ def build_value(tp: Any, value: object) -> Any:
     """Validate a whole (non-object) body against ``tp`` and return its JSON form."""
     adapter = _adapter(tp)
     return adapter.dump_python(
-        adapter.validate_python(value), mode="json", by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+        adapter.validate_python(value),
+        mode="json",
+        by_alias=True,
+        exclude_unset=True,
+        context=REQUEST_CONTEXT,
     )
 
 
@@ -242,7 +256,9 @@ def _status_error(response: httpx.Response, error_model: Any) -> APIStatusError:
     message = f"{response.status_code} {reason}" + (f": {summary}" if summary else "")
     if request_id:
         message += f" (request id {request_id})"
-    return status_error_class(response.status_code)(message, response=response, body=body, errors=errors)
+    return status_error_class(response.status_code)(
+        message, response=response, body=body, errors=errors
+    )
 
 
 def _error_summary(errors: list[Any]) -> str:
@@ -277,7 +293,9 @@ class _BaseClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
-        self.max_retries: int = _retries.DEFAULT_MAX_RETRIES if isinstance(max_retries, Omit) else max_retries
+        self.max_retries: int = (
+            _retries.DEFAULT_MAX_RETRIES if isinstance(max_retries, Omit) else max_retries
+        )
         if self.max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self._auth = auth
@@ -345,8 +363,12 @@ class _BaseClient:
             if cookies:
                 cookies = validate_params(title, "cookie", cookies, param_types["cookie"])
         styles = param_styles or {}
-        url = self.base_url + (format_path(path, path_params, styles.get("path")) if path_params else path)
-        pairs = (query_pairs(query, styles.get("query")) if query else []) + (query_pairs(extra_query) if extra_query else [])
+        url = self.base_url + (
+            format_path(path, path_params, styles.get("path")) if path_params else path
+        )
+        pairs = (query_pairs(query, styles.get("query")) if query else []) + (
+            query_pairs(extra_query) if extra_query else []
+        )
         # No params at all rather than empty ones: httpx parses the URL again to merge any.
         params = httpx.QueryParams(tuple(pairs)) if pairs else None
         all_headers: dict[str, str] = {"Accept": accept, "User-Agent": self._user_agent}
@@ -361,13 +383,21 @@ class _BaseClient:
             all_headers.setdefault("Content-Type", "application/json")
         all_headers.update(extra_headers or {})
         chosen = self.timeout if isinstance(timeout, Omit) else timeout
-        return self._client.build_request(method, url, params=params, headers=all_headers, timeout=chosen, **body)
+        return self._client.build_request(
+            method, url, params=params, headers=all_headers, timeout=chosen, **body
+        )
 
     def _retries(self, max_retries: int | Omit) -> int:
         return self.max_retries if isinstance(max_retries, Omit) else max_retries
 
     @staticmethod
-    def _delay_after_error(request: httpx.Request, error: httpx.TransportError, attempt: int, retries: int, started: float) -> float | None:
+    def _delay_after_error(
+        request: httpx.Request,
+        error: httpx.TransportError,
+        attempt: int,
+        retries: int,
+        started: float,
+    ) -> float | None:
         """Log a failed attempt; the wait before the next one, or ``None`` to give up."""
         elapsed = time.monotonic() - started
         retry = attempt < retries and _retries.should_retry_error(request.method, error)
@@ -375,20 +405,36 @@ class _BaseClient:
         if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the call
             logger.debug(
                 "%s %s -> %s (attempt %d/%d, %.3f s)%s",
-                request.method, request.url, type(error).__name__, attempt + 1, retries + 1, elapsed,
+                request.method,
+                request.url,
+                type(error).__name__,
+                attempt + 1,
+                retries + 1,
+                elapsed,
                 f"; retrying in {delay:.2f} s" if delay is not None else "",
             )
         return delay
 
     @staticmethod
-    def _delay_after_response(request: httpx.Request, response: httpx.Response, attempt: int, retries: int, started: float) -> float | None:
+    def _delay_after_response(
+        request: httpx.Request, response: httpx.Response, attempt: int, retries: int, started: float
+    ) -> float | None:
         elapsed = time.monotonic() - started
-        retry = response.is_error and attempt < retries and _retries.should_retry_status(request.method, response.status_code)
+        retry = (
+            response.is_error
+            and attempt < retries
+            and _retries.should_retry_status(request.method, response.status_code)
+        )
         delay = _retries.retry_delay(attempt, response.headers) if retry else None
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> %d (attempt %d/%d, %.3f s, request id %s)%s",
-                request.method, request.url, response.status_code, attempt + 1, retries + 1, elapsed,
+                request.method,
+                request.url,
+                response.status_code,
+                attempt + 1,
+                retries + 1,
+                elapsed,
                 response.headers.get("x-request-id"),
                 f"; retrying in {delay:.2f} s" if delay is not None else "",
             )
@@ -410,9 +456,17 @@ class SyncAPIClient(_BaseClient):
         http_client: httpx.Client | None,
         user_agent: str,
     ) -> None:
-        super().__init__(base_url=base_url, auth=auth, timeout=timeout, max_retries=max_retries, user_agent=user_agent)
+        super().__init__(
+            base_url=base_url,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
+        )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.Client(limits=DEFAULT_LIMITS)
+        self._client = (
+            http_client if http_client is not None else httpx.Client(limits=DEFAULT_LIMITS)
+        )
 
     def request(
         self,
@@ -438,10 +492,22 @@ class SyncAPIClient(_BaseClient):
         max_retries: int | Omit = OMIT,
     ) -> Any:
         request = self._build_request(
-            method, path, path_params=path_params, query=query, headers=headers, cookies=cookies,
-            param_types=param_types, param_styles=param_styles, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
-            extra_query=extra_query, timeout=timeout, body_encoding=body_encoding,
-            content_type=content_type, accept=accept,
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            headers=headers,
+            cookies=cookies,
+            param_types=param_types,
+            param_styles=param_styles,
+            json_body=json_body,
+            has_body=has_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            body_encoding=body_encoding,
+            content_type=content_type,
+            accept=accept,
         )
         retries = self._retries(max_retries)
         attempt = 0
@@ -488,9 +554,17 @@ class AsyncAPIClient(_BaseClient):
         http_client: httpx.AsyncClient | None,
         user_agent: str,
     ) -> None:
-        super().__init__(base_url=base_url, auth=auth, timeout=timeout, max_retries=max_retries, user_agent=user_agent)
+        super().__init__(
+            base_url=base_url,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            user_agent=user_agent,
+        )
         self._owns_client = http_client is None
-        self._client = http_client if http_client is not None else httpx.AsyncClient(limits=DEFAULT_LIMITS)
+        self._client = (
+            http_client if http_client is not None else httpx.AsyncClient(limits=DEFAULT_LIMITS)
+        )
 
     async def request(
         self,
@@ -516,10 +590,22 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int | Omit = OMIT,
     ) -> Any:
         request = self._build_request(
-            method, path, path_params=path_params, query=query, headers=headers, cookies=cookies,
-            param_types=param_types, param_styles=param_styles, json_body=json_body, has_body=has_body, extra_headers=extra_headers,
-            extra_query=extra_query, timeout=timeout, body_encoding=body_encoding,
-            content_type=content_type, accept=accept,
+            method,
+            path,
+            path_params=path_params,
+            query=query,
+            headers=headers,
+            cookies=cookies,
+            param_types=param_types,
+            param_styles=param_styles,
+            json_body=json_body,
+            has_body=has_body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            body_encoding=body_encoding,
+            content_type=content_type,
+            accept=accept,
         )
         retries = self._retries(max_retries)
         attempt = 0

@@ -44,7 +44,9 @@ def _plain(value: object) -> object:
     return value
 
 
-def query_pairs(values: Mapping[str, object], styles: Styles | None = None) -> list[tuple[str, str]]:
+def query_pairs(
+    values: Mapping[str, object], styles: Styles | None = None
+) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for name, raw in values.items():
         if isinstance(raw, Omit):
@@ -55,14 +57,18 @@ def query_pairs(values: Mapping[str, object], styles: Styles | None = None) -> l
             if explode and style == "form":
                 pairs.extend((name, scalar(item)) for item in value)
             else:
-                pairs.append((name, _DELIMITERS.get(style, ",").join(scalar(item) for item in value)))
+                pairs.append(
+                    (name, _DELIMITERS.get(style, ",").join(scalar(item) for item in value))
+                )
         elif isinstance(value, dict):
             if style == "deepObject":
                 pairs.extend((f"{name}[{key}]", scalar(item)) for key, item in value.items())
             elif explode:
                 pairs.extend((str(key), scalar(item)) for key, item in value.items())
             else:
-                pairs.append((name, ",".join(f"{key},{scalar(item)}" for key, item in value.items())))
+                pairs.append(
+                    (name, ",".join(f"{key},{scalar(item)}" for key, item in value.items()))
+                )
         else:
             pairs.append((name, scalar(value)))
     return pairs
@@ -87,7 +93,11 @@ def format_path(template: str, values: Mapping[str, object], styles: Styles | No
         if style == "label":
             text = "." + ("." if explode else ",").join(parts)
         elif style == "matrix":
-            text = "".join(f";{name}={part}" for part in parts) if explode else f";{name}=" + ",".join(parts)
+            text = (
+                "".join(f";{name}={part}" for part in parts)
+                if explode
+                else f";{name}=" + ",".join(parts)
+            )
         else:
             text = ",".join(parts)
         template = template.replace("{" + name + "}", text)

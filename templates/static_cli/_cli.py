@@ -123,7 +123,9 @@ def _parse(argv: Sequence[str]) -> _Args:
             continue
         if not has_value:
             if index >= len(argv) or argv[index].startswith("--"):
-                raise UsageError(f"--{name} needs a value (write --{name}=VALUE for one that starts with --)")
+                raise UsageError(
+                    f"--{name} needs a value (write --{name}=VALUE for one that starts with --)"
+                )
             value = argv[index]
             index += 1
         option = name.lower().replace("_", "-")
@@ -166,7 +168,9 @@ def _find_info(resource: str, name: str) -> MethodInfo:
     for info in methods:
         if info.name == name or _norm(info.name) == _norm(name):
             return info
-    raise UsageError(f"unknown method {name!r} of {resource}; methods: {', '.join(m.name for m in methods)}")
+    raise UsageError(
+        f"unknown method {name!r} of {resource}; methods: {', '.join(m.name for m in methods)}"
+    )
 
 
 def _resource_classes(client_class: Callable[..., Any]) -> dict[str, type]:
@@ -175,7 +179,9 @@ def _resource_classes(client_class: Callable[..., Any]) -> dict[str, type]:
         hints = typing.get_type_hints(client_class)
     except Exception:  # unresolvable annotations: fall back to a bound client
         return {}
-    return {name: tp for name, tp in hints.items() if isinstance(tp, type) and not name.startswith("_")}
+    return {
+        name: tp for name, tp in hints.items() if isinstance(tp, type) and not name.startswith("_")
+    }
 
 
 def _resolve(client_class: Callable[..., Any], info: MethodInfo) -> _Method:
@@ -183,7 +189,9 @@ def _resolve(client_class: Callable[..., Any], info: MethodInfo) -> _Method:
     candidates = [attr for attr, cls in classes.items() if callable(getattr(cls, info.name, None))]
     candidates.sort(key=lambda attr: (_norm(attr) != _norm(info.resource), attr))
     if not candidates:
-        raise UsageError(f"{info.resource}.{info.name} is not a method of {getattr(client_class, '__name__', 'the client')}")
+        raise UsageError(
+            f"{info.resource}.{info.name} is not a method of {getattr(client_class, '__name__', 'the client')}"
+        )
     attribute = candidates[0]
     function = getattr(classes[attribute], info.name)
     parameters = {
@@ -213,7 +221,9 @@ def _accepts_text(hint: Any) -> bool:
     for leaf in _flatten(hint):
         if leaf is str or (isinstance(leaf, type) and issubclass(leaf, str)):
             return True
-        if typing.get_origin(leaf) is typing.Literal and any(isinstance(v, str) for v in typing.get_args(leaf)):
+        if typing.get_origin(leaf) is typing.Literal and any(
+            isinstance(v, str) for v in typing.get_args(leaf)
+        ):
             return True
     return False
 
@@ -237,7 +247,9 @@ def _read_json(text: str, stdin: IO[str]) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        raise UsageError(
+            f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
 
 
 def _arguments(method: _Method, args: _Args, stdin: IO[str]) -> tuple[dict[str, Any], bool]:
@@ -254,7 +266,9 @@ def _arguments(method: _Method, args: _Args, stdin: IO[str]) -> tuple[dict[str, 
     for key, raw in args.params:
         name = _match(method, key)
         if name is None:
-            raise UsageError(f"unknown parameter --{key} for {_label(method.info)}; it takes {_flags(method)}")
+            raise UsageError(
+                f"unknown parameter --{key} for {_label(method.info)}; it takes {_flags(method)}"
+            )
         hint = method.hints.get(name)
         value: Any = raw
         if hint is None or not _accepts_text(hint):
@@ -278,7 +292,9 @@ def _arguments(method: _Method, args: _Args, stdin: IO[str]) -> tuple[dict[str, 
                 f"it takes {_flags(method, dashes=False)}"
             )
         else:
-            raise UsageError(f"--json for {_label(method.info)} must be a JSON object, not {type(body).__name__}")
+            raise UsageError(
+                f"--json for {_label(method.info)} must be a JSON object, not {type(body).__name__}"
+            )
 
     local_dry_run = False
     if args.dry_run:
@@ -288,7 +304,11 @@ def _arguments(method: _Method, args: _Args, stdin: IO[str]) -> tuple[dict[str, 
         else:
             put(flag, True, "--dry-run")
 
-    missing = [name for name, p in method.parameters.items() if p.default is inspect.Parameter.empty and name not in kwargs]
+    missing = [
+        name
+        for name, p in method.parameters.items()
+        if p.default is inspect.Parameter.empty and name not in kwargs
+    ]
     if missing:
         raise UsageError(
             f"{_label(method.info)} needs {', '.join('--' + n for n in missing)} (or give them in --json)"
@@ -300,7 +320,9 @@ def _arguments(method: _Method, args: _Args, stdin: IO[str]) -> tuple[dict[str, 
 def _make_client(client_class: Callable[..., Any], **options: Any) -> Any:
     accepted = inspect.signature(client_class).parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
-    return client_class(**{k: v for k, v in options.items() if (takes_any or k in accepted) and v is not None})
+    return client_class(
+        **{k: v for k, v in options.items() if (takes_any or k in accepted) and v is not None}
+    )
 
 
 def _call(
@@ -386,20 +408,29 @@ def _validation_message(info: MethodInfo, exc: pydantic.ValidationError) -> str:
 
 def _status_message(exc: APIStatusError) -> str:
     request = exc.request
-    lines = [f"error: {request.method} {request.url.path} failed with {exc.status_code} {exc.response.reason_phrase}".rstrip()]
+    lines = [
+        f"error: {request.method} {request.url.path} failed with {exc.status_code} {exc.response.reason_phrase}".rstrip()
+    ]
     if exc.request_id:
         lines.append(f"{_INDENT}request id: {exc.request_id}")
     for error in exc.errors:
         fields = {key: _get(error, key) for key in ("status", "code", "title", "detail")}
         text = ": ".join(str(fields[k]) for k in ("code", "title", "detail") if fields[k])
         source = _get(error, "source")
-        pointer = _get(source, "pointer") or _get(source, "parameter") if source is not None else None
-        lines.append(f"{_INDENT}- {text or json.dumps(_plain(error))}" + (f" (at {pointer})" if pointer else ""))
+        pointer = (
+            _get(source, "pointer") or _get(source, "parameter") if source is not None else None
+        )
+        lines.append(
+            f"{_INDENT}- {text or json.dumps(_plain(error))}"
+            + (f" (at {pointer})" if pointer else "")
+        )
     if not exc.errors and exc.body not in (None, ""):
         body = exc.body
         summary = None
         if isinstance(body, dict):
-            summary = ": ".join(str(body[k]) for k in ("title", "detail", "message") if isinstance(body.get(k), str))
+            summary = ": ".join(
+                str(body[k]) for k in ("title", "detail", "message") if isinstance(body.get(k), str)
+            )
         lines.append(f"{_INDENT}{summary or json.dumps(_plain(body))[:500]}")
     return "\n".join(lines)
 
@@ -413,7 +444,9 @@ def _get(obj: Any, key: str) -> Any:
 def _plain(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return value if isinstance(value, (dict, list, str, int, float, bool, type(None))) else str(value)
+    return (
+        value if isinstance(value, (dict, list, str, int, float, bool, type(None))) else str(value)
+    )
 
 
 # ---------------------------------------------------------------------------- help
@@ -455,17 +488,22 @@ def _options_help(base_url_env: str | None, credentials_help: str | None) -> str
         f"{_INDENT}--dry-run           set the method's dry_run parameter; without one, validate and print the",
         f"{_INDENT}                    request locally, sending nothing",
         f"{_INDENT}--header 'N: V'     an extra HTTP header (repeatable)",
-        f"{_INDENT}--base-url URL      the API's address" + (f" (default ${base_url_env}, else the spec's server)" if base_url_env else ""),
+        f"{_INDENT}--base-url URL      the API's address"
+        + (f" (default ${base_url_env}, else the spec's server)" if base_url_env else ""),
         f"{_INDENT}--max-retries N     retries after a connection error, 429 or 5XX",
         f"{_INDENT}-h, --help          this help; after RESOURCE or METHOD, help for it",
     ]
     if credentials_help:
         lines.append(f"\ncredentials: {credentials_help}")
-    lines.append("\nexit status: 0 success (the response is printed as JSON), 1 API error, 2 invalid input, 3 connection error")
+    lines.append(
+        "\nexit status: 0 success (the response is printed as JSON), 1 API error, 2 invalid input, 3 connection error"
+    )
     return "\n".join(lines)
 
 
-def _overview(prog: str, resource: str | None, base_url_env: str | None, credentials_help: str | None) -> str:
+def _overview(
+    prog: str, resource: str | None, base_url_env: str | None, credentials_help: str | None
+) -> str:
     lines = [_usage(prog), ""]
     lines.append("methods (required parameters, then [optional] ones; see METHOD --help for all):")
     for name in _resources():
@@ -499,7 +537,11 @@ def _method_help(prog: str, method: _Method) -> str:
         kind = _type_name(hint) if hint is not None else str(parameter.annotation)
         mark = "required" if required else "optional"
         lines.append(f"{_INDENT}--{name:<24} {mark:<9} {kind}")
-    extra = [n for n in method.parameters if n not in documented and method.parameters[n].default is not inspect.Parameter.empty]
+    extra = [
+        n
+        for n in method.parameters
+        if n not in documented and method.parameters[n].default is not inspect.Parameter.empty
+    ]
     if extra:
         lines.append(f"\n(optional body fields, usually given in --json: {', '.join(extra)})")
     return "\n".join(lines)
@@ -533,7 +575,11 @@ def main(
     try:
         args = _parse(list(sys.argv[1:] if argv is None else argv))
         resource = _find_resource(args.positional[0]) if args.positional else None
-        info = _find_info(resource, args.positional[1]) if resource is not None and len(args.positional) > 1 else None
+        info = (
+            _find_info(resource, args.positional[1])
+            if resource is not None and len(args.positional) > 1
+            else None
+        )
         if info is None:
             text = _overview(prog, resource, base_url_env, credentials_help)
             if args.help:
