@@ -1,6 +1,6 @@
 """Content-addressed caches that make regeneration cheap. Never a source of truth.
 
-Two stores, both plain files in one cache directory (by default ``.partner-codegen-cache/``
+Three stores, all plain files in one cache directory (by default ``.partner-codegen-cache/``
 beside the output directory; the CLI's ``--cache-dir`` / ``--no-cache`` change that):
 
 * :class:`FormatCache` maps a key (sha256 of the format stage's version, black's version and
@@ -10,6 +10,8 @@ beside the output directory; the CLI's ``--cache-dir`` / ``--no-cache`` change t
 * :class:`TreeCache` maps everything that decides a generated tree (the spec's bytes, the
   generator's own code and templates, the versions of the libraries it uses, the arguments) to
   the formatted tree, so regenerating from an unchanged spec skips every stage.
+* :class:`DocumentCache` keeps the parsed spec of the last successful generation, so the next
+  one validates only what changed (:func:`generator.validate.check_since`).
 
 Each store is one file per output directory, written atomically, with the sha256 of its payload
 on its first line: a file that is truncated, edited or otherwise corrupt fails that check and is
@@ -21,8 +23,10 @@ fails a run: any OS error just means a miss.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import marshal
 import os
 import re
 import sys
@@ -98,6 +102,9 @@ class Cache:
     def tree_cache(self) -> TreeCache:
         return TreeCache(self.file("tree"))
 
+    def document_cache(self) -> DocumentCache:
+        return DocumentCache(self.file("document"))
+
 
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:40] or "out"
@@ -128,7 +135,10 @@ def read_store(path: Path) -> dict[str, Any] | None:
 def write_store(path: Path, data: Mapping[str, Any]) -> bool:
     """Write ``data`` to ``path`` atomically (temporary file, then rename). False on any OS error."""
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    blob = _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    return _write_atomic(path, _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
+
+
+def _write_atomic(path: Path, blob: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -215,6 +225,51 @@ class TreeCache:
         write_store(self.path, {"key": key, "files": dict(files)})
 
 
+class DocumentCache:
+    """The parsed spec of the last successful generation into one output directory.
+
+    Stored only after the whole pipeline succeeded, so it is a document that passed validation
+    with this generator: :func:`generator.validate.check_since` then needs to check only what
+    changed. Stored with :mod:`marshal` (a 3 MB spec reads back in about 20 ms, against most
+    of a second to parse its YAML again), which, like Python's own ``__pycache__``, trusts the
+    cache directory: the checksum catches damage, not malice. An entry written by another
+    generator version or with other libraries (:func:`generator_fingerprint`) is ignored.
+    """
+
+    _MAGIC = b"partner-codegen document v1\n"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self) -> tuple[str, dict[str, Any]] | None:
+        """``(sha256 of the spec's bytes, its parsed root)``, or None."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None
+        head = len(self._MAGIC) + 64
+        if not raw.startswith(self._MAGIC) or raw[head : head + 1] != b"\n":
+            return None
+        payload = raw[head + 1 :]
+        if hashlib.sha256(payload).hexdigest().encode("ascii") != raw[len(self._MAGIC) : head]:
+            return None
+        try:
+            data = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if not isinstance(data, dict) or data.get("fingerprint") != generator_fingerprint():
+            return None
+        sha, root = data.get("sha256"), data.get("root")
+        return (sha, root) if isinstance(sha, str) and isinstance(root, dict) else None
+
+    def put(self, sha256_hex: str, root: dict[str, Any]) -> None:
+        try:
+            payload = marshal.dumps({"fingerprint": generator_fingerprint(), "sha256": sha256_hex, "root": root})
+        except ValueError:  # not plain data (cannot happen for a parsed spec); just no entry
+            return
+        _write_atomic(self.path, self._MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
+
+
 _LOCAL_REF = re.compile(rb"""["']?\$ref["']?[ \t]*:[ \t]*["']?#""")
 
 
@@ -228,6 +283,7 @@ def only_local_refs(raw: bytes) -> bool:
     return raw.count(b"$ref") == len(_LOCAL_REF.findall(raw))
 
 
+@functools.cache
 def generator_fingerprint() -> str:
     """sha256 of the generator's code and templates, the libraries' versions and Python's."""
     parts: list[str | bytes] = [sys.version, sys.implementation.name]

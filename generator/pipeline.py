@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import format as fmt
-from .cache import Cache, tree_key
+from .cache import Cache, DocumentCache, tree_key
 from .errors import SpecError, SpecErrors
 from .load import Document, load
 from .parallel import Background, gc_tuned
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .examples import operation_examples  # noqa: F401  (provided lazily by __getattr__)
     from .model import build  # noqa: F401  (provided lazily by __getattr__)
     from .render import render, verbatim_paths  # noqa: F401  (provided lazily by __getattr__)
-    from .validate import validate  # noqa: F401  (provided lazily by __getattr__)
+    from .validate import check_since, validate  # noqa: F401  (provided lazily by __getattr__)
 
 # The later stages are imported on first use (see ``__getattr__``): a run served from the tree
 # cache never pays for jinja2, black or the spec validator, and a forked validation child
@@ -43,6 +43,7 @@ _LAZY = {
     "render": ".render",
     "verbatim_paths": ".render",
     "validate": ".validate",
+    "check_since": ".validate",
 }
 
 DEFAULT_SPEC = Path("spec/partner-v2.yaml")
@@ -90,6 +91,9 @@ def _generate_tree(
         # Store only if load() parsed exactly the bytes the key was made from.
         if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest():
             trees.put(key, files)
+        cache.document_cache().put(document.sha256, document.root)  # it passed: the next run's baseline
+        timer.lap("store caches")
+        timer.report(cached=False)
         return files
 
 
@@ -98,7 +102,8 @@ def _generate(
 ) -> tuple[Document, dict[str, str]]:
     document = load(spec)
     timer.lap("load")
-    validation = Background(lambda: _validation_problems(document))
+    baseline = cache.document_cache() if cache is not None else None
+    validation = Background(lambda: _validation_problems(document, baseline))
     timer.lap("start validation")  # includes validating, when it cannot run beside the rest
     try:
         try:
@@ -130,17 +135,26 @@ def _generate(
         timer.note("validate (beside the stages above)", seconds)
         if problems:
             raise SpecErrors(problems)
-        timer.report(cached=False)
+        if cache is None:
+            timer.report(cached=False)
         return document, files
     finally:
         validation.cancel()
 
 
-def _validation_problems(document: Document) -> tuple[list[SpecError], float]:
-    """Every problem the validator finds (none when valid), and the seconds it took."""
+def _validation_problems(document: Document, baseline: DocumentCache | None) -> tuple[list[SpecError], float]:
+    """Every problem the validator finds (none when valid), and the seconds it took.
+
+    With a ``baseline`` (the document of the last successful generation into this output),
+    only what changed since is checked (:func:`generator.validate.check_since`): same verdict.
+    """
     started = time.perf_counter()
+    stages = sys.modules[__name__]  # imported here: a forked child's import is its own
+    previous = baseline.get() if baseline is not None else None
+    if previous is not None:
+        return stages.check_since(document, previous[1]), time.perf_counter() - started
     try:
-        sys.modules[__name__].validate(document)  # imported here: a forked child's import is its own
+        stages.validate(document)
     except SpecErrors as exc:
         return list(exc.errors), time.perf_counter() - started
     return [], time.perf_counter() - started

@@ -242,3 +242,200 @@ def _to_spec_error(file: str, error: Any) -> SpecError:
     if len(message) > _MAX_MESSAGE:
         message = message[: _MAX_MESSAGE - 3] + "..."
     return SpecError(file, pointer(*path), message)
+
+
+# --- Validating only what changed -------------------------------------------------------------
+#
+# Regenerating after a small edit should not re-check a 3 MB document from scratch. Given the
+# previous document, which passed :func:`check` with this same generator and libraries, only the
+# parts that changed can have become invalid — plus the parts that refer to them, because a
+# schema's validity can depend on what its ``$ref``s point at (``required`` names a property
+# that an ``allOf`` member defines). So the reduced document below holds every top-level member
+# except ``paths`` and ``components`` whole, the path items and components that changed, those
+# that reach a changed or removed one through ``$ref``s, and whatever all of these refer to (so
+# every reference still resolves). Whatever needs a view of the whole document — duplicate
+# operationIds, and this module's own structural checks — is checked on the whole document.
+# One check of the validator depends on the order it meets schemas in (``required`` naming a
+# property that no ``allOf`` member defines is reported only where a schema is met first at
+# the top of a media type or under components), so a document where that check could fire
+# anywhere is always checked whole.
+# When the reduced document shows any problem, the whole document is checked instead, so the
+# report is exactly what a full check says.
+
+Unit = tuple[str, ...]
+"""A separately valid part: ``("paths", url)``, ``("components", section, name)`` or ``(key,)``."""
+
+
+def check_since(doc: Document, previous: Any) -> list[SpecError]:
+    """The same verdict as ``check(doc)``, checking only what changed since ``previous``.
+
+    ``previous`` must be the root of a document that passed :func:`check` with this same
+    generator and libraries (the pipeline's document cache guarantees it); anything else makes
+    this a plain :func:`check`.
+    """
+    if not isinstance(previous, dict) or previous.get("openapi") != doc.root.get("openapi"):
+        return check(doc)
+    reduced = changed_part(doc.root, previous)
+    if reduced is None:
+        return check(doc)
+    if (
+        next(iter(_structure(doc)), None) is not None
+        or _duplicate_operation_ids(doc.root)
+        or _order_dependent_required(doc)
+    ):
+        return check(doc)
+    if check(Document(file=doc.file, root=reduced, sha256=doc.sha256)):
+        return check(doc)
+    return []
+
+
+def changed_part(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any] | None:
+    """The reduced document described above, or None when this document does not split cleanly."""
+    new_units = _units(new)
+    old_units = _units(old)
+    if new_units is None or old_units is None:
+        return None
+    refs: dict[Unit, set[Unit]] = {}
+    for unit, value in new_units.items():
+        targets = _ref_targets(value)
+        if targets is None:
+            return None
+        refs[unit] = targets
+    missing = object()
+    always = {u for u in new_units if len(u) < 3 and u[0] != "paths"}  # top-level members, extensions
+    changed = always | {u for u, v in new_units.items() if old_units.get(u, missing) != v}
+    changed |= set(old_units) - set(new_units)
+    referrers: dict[Unit, set[Unit]] = {}
+    for unit, targets in refs.items():
+        for target in targets:
+            referrers.setdefault(target, set()).add(unit)
+    selected = _reach(changed, referrers)  # what changed, and everything that depends on it
+    selected = _reach(selected, refs)  # and what all of that refers to
+    reduced: dict[str, Any] = {}
+    for key, value in new.items():
+        if key == "paths":
+            reduced[key] = {url: item for url, item in value.items() if ("paths", url) in selected}
+        elif key == "components":
+            reduced[key] = {
+                section: (
+                    {name: v for name, v in entries.items() if ("components", section, name) in selected}
+                    if ("components", section) not in always
+                    else entries
+                )
+                for section, entries in value.items()
+            }
+        else:
+            reduced[key] = value
+    return reduced
+
+
+def _units(root: dict[str, Any]) -> dict[Unit, Any] | None:
+    units: dict[Unit, Any] = {}
+    for key, value in root.items():
+        if not isinstance(key, str):
+            return None
+        if key == "paths" or key == "components":
+            if not isinstance(value, dict):
+                return None
+            for name, entry in value.items():
+                if not isinstance(name, str):
+                    return None
+                if key == "paths":
+                    units[("paths", name)] = entry
+                elif name.startswith("x-") or not isinstance(entry, dict):
+                    units[("components", name)] = entry  # an extension: kept whole, like a top-level key
+                else:
+                    for item, item_value in entry.items():
+                        if not isinstance(item, str):
+                            return None
+                        units[("components", name, item)] = item_value
+        else:
+            units[(key,)] = value
+    return units
+
+
+def _ref_targets(value: Any) -> set[Unit] | None:
+    """The units the ``$ref``s inside ``value`` point into; None for a reference to another file."""
+    found: set[Unit] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if not ref.startswith("#"):
+                    return None
+                tokens = [t.replace("~1", "/").replace("~0", "~") for t in ref[2:].split("/")] if ref != "#" else []
+                if tokens and tokens[0] == "paths" and len(tokens) > 1:
+                    found.add(("paths", tokens[1]))
+                elif tokens and tokens[0] == "components" and len(tokens) > 2:
+                    found.add(("components", tokens[1], tokens[2]))
+                elif tokens and tokens[0] not in ("paths", "components"):
+                    found.add((tokens[0],))
+                else:
+                    return None  # a reference to a whole section (or the whole document)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _reach(start: set[Unit], edges: dict[Unit, set[Unit]]) -> set[Unit]:
+    seen = set(start)
+    stack = list(start)
+    while stack:
+        for nxt in edges.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _duplicate_operation_ids(root: dict[str, Any]) -> bool:
+    seen: set[Any] = set()
+    paths = root.get("paths")
+    for item in paths.values() if isinstance(paths, dict) else ():
+        for op in item.values() if isinstance(item, dict) else ():
+            op_id = op.get("operationId") if isinstance(op, dict) else None
+            if op_id is not None:
+                if op_id in seen:
+                    return True
+                seen.add(op_id)
+    return False
+
+
+def _order_dependent_required(doc: Document) -> bool:
+    """Whether any schema with ``allOf`` requires a property that neither it nor its members define."""
+    stack: list[Any] = [doc.root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            required = node.get("required")
+            if "allOf" in node and isinstance(required, list) and required:
+                defined = _properties(doc, node, set())
+                if any(not isinstance(name, str) or name not in defined for name in required):
+                    return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _properties(doc: Document, schema: Any, seen: set[int]) -> set[str]:
+    """Property names reachable through properties, allOf/anyOf/oneOf, items and not (refs followed)."""
+    try:
+        schema = doc.deref(schema)
+    except (KeyError, ValueError):
+        return set()
+    if not isinstance(schema, dict) or id(schema) in seen:
+        return set()
+    seen.add(id(schema))
+    found = {str(name) for name in schema.get("properties") or () if isinstance(schema.get("properties"), dict)}
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        members = schema.get(keyword)
+        for member in members if isinstance(members, list) else ():
+            found |= _properties(doc, member, seen)
+    for keyword in ("items", "not"):
+        if keyword in schema:
+            found |= _properties(doc, schema[keyword], seen)
+    return found

@@ -16,7 +16,8 @@ import pytest
 
 from generator import cli, parallel, pipeline
 from generator import format as fmt
-from generator.cache import Cache, FormatCache, TreeCache, only_local_refs, read_store, write_store
+from generator.cache import Cache, DocumentCache, FormatCache, TreeCache, only_local_refs, read_store, write_store
+from generator.errors import SpecErrors
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "cases" / "nullable" / "spec.yaml"
@@ -152,7 +153,7 @@ def test_cli_generate_twice_uses_the_cache(tmp_path: Path, capsys: pytest.Captur
     out, cache_dir = tmp_path / "out", tmp_path / "cache"
     args = ["generate", str(SPEC), "--out", str(out), "--package", "nullable_client", "--cache-dir", str(cache_dir)]
     assert cli.main(args) == 0
-    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".format", ".tree"]
+    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".document", ".format", ".tree"]
     assert cli.main(args) == 0
     assert "already up to date" in capsys.readouterr().out
     other = tmp_path / "cache2"
@@ -263,3 +264,35 @@ def test_snippets_are_black_at_their_width_and_cached(tmp_path: Path, monkeypatc
     cache = FormatCache(store)
     assert fmt.format_snippets(texts[:2], line_length=88, cache=cache, jobs=1) == first[:2]
     assert cache.hits == 2
+
+
+def test_document_cache_round_trips_and_rejects_damage(tmp_path: Path) -> None:
+    store = DocumentCache(tmp_path / "x.document")
+    assert store.get() is None
+    root = {"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": {200: {"description": "ok"}}}}}}
+    store.put("ab" * 32, root)
+    assert store.get() == ("ab" * 32, root)
+    raw = (tmp_path / "x.document").read_bytes()
+    (tmp_path / "x.document").write_bytes(raw[:-3] + b"xyz")
+    assert store.get() is None
+    (tmp_path / "x.document").write_bytes(raw.replace(b"document v1", b"document v0"))
+    assert store.get() is None
+
+
+def test_an_edit_after_a_cached_generation_is_validated(tmp_path: Path) -> None:
+    """The second run validates only what changed; a bad edit is still refused, whole."""
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.read_text()
+    spec.write_text(text)
+    cache = Cache(tmp_path / "cache", "out")
+    pipeline.generate_tree(spec, package="nullable_client", cache=cache)
+    assert cache.document_cache().get() is not None
+    spec.write_text(text.replace("openapi: 3.0.3", "openapi: 3.0.3\nx-edited: true", 1))
+    edited = pipeline.generate_tree(spec, package="nullable_client", cache=cache)
+    assert edited == pipeline.generate_tree(spec, package="nullable_client")
+    spec.write_text(text.replace("type: object", "type: objekt", 1))
+    with pytest.raises(SpecErrors) as cached:
+        pipeline.generate_tree(spec, package="nullable_client", cache=cache)
+    with pytest.raises(SpecErrors) as uncached:
+        pipeline.generate_tree(spec, package="nullable_client")
+    assert cached.value.errors == uncached.value.errors
