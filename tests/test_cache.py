@@ -16,7 +16,15 @@ import pytest
 
 from generator import cli, parallel, pipeline
 from generator import format as fmt
-from generator.cache import Cache, DocumentCache, FormatCache, TreeCache, only_local_refs, read_store, write_store
+from generator.cache import (
+    Cache,
+    DocumentCache,
+    FormatCache,
+    TreeCache,
+    only_local_refs,
+    read_store,
+    write_store,
+)
 from generator.errors import SpecErrors
 
 ROOT = Path(__file__).resolve().parent.parent
