@@ -32,6 +32,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -225,6 +226,15 @@ class TreeCache:
         write_store(self.path, {"key": key, "files": dict(files)})
 
 
+@dataclass(frozen=True)
+class Baseline:
+    """A spec that generated successfully: its text, its parsed root and the sha256 of its bytes."""
+
+    sha256: str
+    root: dict[str, Any]
+    text: str
+
+
 class DocumentCache:
     """The parsed spec of the last successful generation into one output directory.
 
@@ -241,8 +251,8 @@ class DocumentCache:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def get(self) -> tuple[str, dict[str, Any]] | None:
-        """``(sha256 of the spec's bytes, its parsed root)``, or None."""
+    def get(self) -> Baseline | None:
+        """The stored document, or None when there is none usable."""
         try:
             raw = self.path.read_bytes()
         except OSError:
@@ -259,12 +269,21 @@ class DocumentCache:
             return None
         if not isinstance(data, dict) or data.get("fingerprint") != generator_fingerprint():
             return None
-        sha, root = data.get("sha256"), data.get("root")
-        return (sha, root) if isinstance(sha, str) and isinstance(root, dict) else None
+        sha, root, text = data.get("sha256"), data.get("root"), data.get("text")
+        if isinstance(sha, str) and isinstance(root, dict) and isinstance(text, str):
+            return Baseline(sha256=sha, root=root, text=text)
+        return None
 
-    def put(self, sha256_hex: str, root: dict[str, Any]) -> None:
+    def put(self, baseline: Baseline) -> None:
         try:
-            payload = marshal.dumps({"fingerprint": generator_fingerprint(), "sha256": sha256_hex, "root": root})
+            payload = marshal.dumps(
+                {
+                    "fingerprint": generator_fingerprint(),
+                    "sha256": baseline.sha256,
+                    "root": baseline.root,
+                    "text": baseline.text,
+                }
+            )
         except ValueError:  # not plain data (cannot happen for a parsed spec); just no entry
             return
         _write_atomic(self.path, self._MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)

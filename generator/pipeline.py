@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import format as fmt
-from .cache import Cache, DocumentCache, tree_key
+from .cache import Baseline, Cache, tree_key
 from .errors import SpecError, SpecErrors
-from .load import Document, load
+from .load import Document, load, load_since
 from .parallel import Background, gc_tuned
 
 if TYPE_CHECKING:
@@ -91,7 +91,8 @@ def _generate_tree(
         # Store only if load() parsed exactly the bytes the key was made from.
         if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest():
             trees.put(key, files)
-        cache.document_cache().put(document.sha256, document.root)  # it passed: the next run's baseline
+        # It passed: the next run's baseline.
+        cache.document_cache().put(Baseline(document.sha256, document.root, raw.decode("utf-8-sig", "replace") if raw is not None else ""))
         timer.lap("store caches")
         timer.report(cached=False)
         return files
@@ -100,9 +101,10 @@ def _generate_tree(
 def _generate(
     spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer
 ) -> tuple[Document, dict[str, str]]:
-    document = load(spec)
+    baseline = cache.document_cache().get() if cache is not None else None
+    timer.lap("read the last generation's document")
+    document = load_since(spec, baseline) if baseline is not None else load(spec)
     timer.lap("load")
-    baseline = cache.document_cache() if cache is not None else None
     validation = Background(lambda: _validation_problems(document, baseline))
     timer.lap("start validation")  # includes validating, when it cannot run beside the rest
     try:
@@ -142,7 +144,7 @@ def _generate(
         validation.cancel()
 
 
-def _validation_problems(document: Document, baseline: DocumentCache | None) -> tuple[list[SpecError], float]:
+def _validation_problems(document: Document, baseline: Baseline | None) -> tuple[list[SpecError], float]:
     """Every problem the validator finds (none when valid), and the seconds it took.
 
     With a ``baseline`` (the document of the last successful generation into this output),
@@ -150,9 +152,8 @@ def _validation_problems(document: Document, baseline: DocumentCache | None) -> 
     """
     started = time.perf_counter()
     stages = sys.modules[__name__]  # imported here: a forked child's import is its own
-    previous = baseline.get() if baseline is not None else None
-    if previous is not None:
-        return stages.check_since(document, previous[1]), time.perf_counter() - started
+    if baseline is not None:
+        return stages.check_since(document, baseline.root), time.perf_counter() - started
     try:
         stages.validate(document)
     except SpecErrors as exc:

@@ -17,6 +17,7 @@ import pytest
 from generator import cli, parallel, pipeline
 from generator import format as fmt
 from generator.cache import (
+    Baseline,
     Cache,
     DocumentCache,
     FormatCache,
@@ -278,8 +279,8 @@ def test_document_cache_round_trips_and_rejects_damage(tmp_path: Path) -> None:
     store = DocumentCache(tmp_path / "x.document")
     assert store.get() is None
     root = {"openapi": "3.0.3", "paths": {"/a": {"get": {"responses": {200: {"description": "ok"}}}}}}
-    store.put("ab" * 32, root)
-    assert store.get() == ("ab" * 32, root)
+    store.put(Baseline("ab" * 32, root, "openapi: 3.0.3\n"))
+    assert store.get() == Baseline("ab" * 32, root, "openapi: 3.0.3\n")
     raw = (tmp_path / "x.document").read_bytes()
     (tmp_path / "x.document").write_bytes(raw[:-3] + b"xyz")
     assert store.get() is None
