@@ -208,12 +208,22 @@ class FormatCache:
 
 
 class TreeCache:
-    """The formatted tree for one output directory, keyed by everything that decides it."""
+    """The formatted tree for one output directory, keyed by everything that decides it.
+
+    The key is also written to a small file of its own beside the tree, so that a changed spec
+    (a miss) costs reading 64 bytes rather than checking and decoding the whole stored tree.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.key_path = path.with_name(path.name + "-key")
 
     def get(self, key: str) -> dict[str, str] | None:
+        try:
+            if self.key_path.read_text(encoding="ascii") != key:
+                return None
+        except (OSError, UnicodeDecodeError):
+            return None
         data = read_store(self.path)
         if data is None or data.get("key") != key:
             return None
@@ -223,7 +233,8 @@ class TreeCache:
         return {str(k): v for k, v in files.items()}
 
     def put(self, key: str, files: Mapping[str, str]) -> None:
-        write_store(self.path, {"key": key, "files": dict(files)})
+        if write_store(self.path, {"key": key, "files": dict(files)}):
+            _write_atomic(self.key_path, key.encode("ascii"))
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,9 @@ def test_stores_round_trip_and_reject_bad_files(tmp_path: Path) -> None:
     assert write_store(path, {"key": "k", "files": {"a": "b"}})
     assert read_store(path) == {"key": "k", "files": {"a": "b"}}
     tree = TreeCache(path)
+    assert tree.get("k") is None  # no key file: written by something else
+    tree.put("k", {"a": "b"})
+    assert read_store(path) == {"key": "k", "files": {"a": "b"}}
     assert tree.get("k") == {"a": "b"}
     assert tree.get("other") is None
     assert read_store(tmp_path / "missing") is None
@@ -162,7 +165,7 @@ def test_cli_generate_twice_uses_the_cache(tmp_path: Path, capsys: pytest.Captur
     out, cache_dir = tmp_path / "out", tmp_path / "cache"
     args = ["generate", str(SPEC), "--out", str(out), "--package", "nullable_client", "--cache-dir", str(cache_dir)]
     assert cli.main(args) == 0
-    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".document", ".format", ".tree"]
+    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".document", ".format", ".tree", ".tree-key"]
     assert cli.main(args) == 0
     assert "already up to date" in capsys.readouterr().out
     other = tmp_path / "cache2"
