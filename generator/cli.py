@@ -9,17 +9,25 @@ ever written after everything rendered successfully.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, pipeline
 from .cache import Cache
 from .docs import DOC_STYLES
 from .errors import GenerationError, SpecErrors
 from .format import FormatError
-from .load import load
-from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, PREVIOUS_SPEC, generate_tree
+from .load import Document, load
+from .pipeline import (
+    DEFAULT_OUT,
+    DEFAULT_PACKAGE,
+    DEFAULT_SPEC,
+    PREVIOUS_SPEC,
+    Generation,
+    generate,
+)
 from .write import compare, write
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
@@ -96,7 +104,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.package.isidentifier():
         raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
     cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
-    files = generate_tree(args.spec, package=args.package, doc_style=args.doc_style, cache=cache)
+    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache)
+    files = result.files
     if args.command == "check":
         diff = compare(files, args.out)
         if diff.clean:
@@ -108,11 +117,7 @@ def _run(args: argparse.Namespace) -> int:
     # What the change means for callers, against the spec that produced the current output
     # (computed before write() replaces that copy). A first run has nothing to compare with,
     # and then skips importing the differ (it brings the spec validator with it).
-    summary = None
-    if (args.out / PREVIOUS_SPEC).is_file():
-        from . import diff as spec_diff
-
-        summary = spec_diff.summary_since(args.out / PREVIOUS_SPEC, args.spec, package=args.package)
+    summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package)
     diff = write(files, args.out)
     if diff.clean:
         print(f"{args.out}: already up to date ({len(files)} files)")
@@ -125,6 +130,33 @@ def _run(args: argparse.Namespace) -> int:
         print(summary)
     return EXIT_OK
 
+
+
+def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> str | None:
+    """The summary of API changes from the spec that produced the output to ``spec``.
+
+    The new side is what this run just built. The old side is the cache's copy of the last
+    successful generation when it is that same spec (already validated: only the model is
+    built again), else the spec copy in the output, loaded, validated and built.
+    """
+    try:
+        previous = previous_spec.read_bytes()
+    except OSError:
+        return None  # a first run, or nothing readable to compare with
+    from . import diff as spec_diff
+
+    if result.document is None or result.api is None:  # served whole from the tree cache
+        return spec_diff.summary_since(previous_spec, spec, package=package)
+    baseline = result.baseline
+    if baseline is not None and baseline.sha256 == hashlib.sha256(previous).hexdigest():
+        old_doc = Document(file=previous_spec.name, root=baseline.root, sha256=baseline.sha256)
+        old = (old_doc, pipeline.build(old_doc, package=package))
+    else:
+        built = spec_diff.build_previous(previous_spec, package=package)
+        if built is None:
+            return None
+        old = built
+    return spec_diff.summary_between(*old, result.document, result.api)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ generated annotations, parsed with :mod:`ast` (never evaluated as code).
 from __future__ import annotations
 
 import ast
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,7 @@ from .errors import SpecErrors, escape_pointer_token
 from .ir import AliasDef, Api, FieldDef, ModelDef, Operation, Param
 from .load import Document, load
 from .model import build
+from .parallel import gc_tuned
 from .validate import validate
 
 Kind = Literal["breaking", "risk", "compatible"]
@@ -109,8 +111,9 @@ class Report:
 # ----------------------------------------------------------------------------- entry points
 def build_api(spec: Path, *, package: str) -> tuple[Document, Api]:
     """load -> validate -> model for one spec; raises :class:`~generator.errors.SpecErrors`."""
-    doc = validate(load(spec))
-    return doc, build(doc, package=package)
+    with gc_tuned():  # as in the pipeline: the parsed spec lives until the end
+        doc = validate(load(spec))
+        return doc, build(doc, package=package)
 
 
 def diff_specs(old: Path, new: Path, *, package: str) -> Report:
@@ -124,7 +127,7 @@ def summarize(old_api: Api, new_api: Api, *, limit: int = 8) -> str:
     """A few lines for ``generate``: counts, then the most severe changes (at most ``limit``)."""
     report = compare(old_api, new_api)
     if not report.changes:
-        return "API changes since the previous generation: none"
+        return _NO_CHANGES
     lines = [f"API changes since the previous generation: {report.summary_line()}"]
     shown = [c for c in report.changes if c.kind != "compatible"][:limit]
     lines.extend(f"  {c.line()}" for c in shown)
@@ -139,6 +142,8 @@ def summarize(old_api: Api, new_api: Api, *, limit: int = 8) -> str:
 
 from .pipeline import PREVIOUS_SPEC as PREVIOUS_SPEC  # noqa: E402  (the output keeps the spec it came from)
 
+_NO_CHANGES = "API changes since the previous generation: none"
+
 
 def summary_since(previous_spec: Path, spec: Path, *, package: str) -> str | None:
     """:func:`summarize` from the spec that produced the output to ``spec``.
@@ -148,15 +153,39 @@ def summary_since(previous_spec: Path, spec: Path, *, package: str) -> str | Non
     """
     try:
         if previous_spec.read_bytes() == spec.read_bytes():
-            return "API changes since the previous generation: none"  # without building anything
+            return _NO_CHANGES  # without building anything
     except OSError:
         return None  # no previous spec (a first run), or it cannot be read
+    previous = build_previous(previous_spec, package=package)
+    if previous is None:
+        return None
+    return summary_between(*previous, *build_api(spec, package=package))
+
+
+def build_previous(previous_spec: Path, *, package: str) -> tuple[Document, Api] | None:
+    """:func:`build_api` for the spec copy a previous generation left in its output.
+
+    ``None`` when it cannot be read or no longer builds (a damaged copy, or one an older
+    generator accepted): there is then nothing to compare with. It is validated again, as
+    :func:`summary_since` always did.
+    """
     try:
-        _, old = build_api(previous_spec, package=package)
+        return build_api(previous_spec, package=package)
     except SpecErrors:
         return None
-    _, new = build_api(spec, package=package)
-    return summarize(old, new)
+
+
+def summary_between(old_doc: Document, old_api: Api, new_doc: Document, new_api: Api) -> str:
+    """:func:`summary_since` for specs already built (e.g. by :func:`build_previous` and by the
+    pipeline that generates ``new_api``), so neither is loaded, validated or modelled again.
+
+    The text is exactly what :func:`summary_since` prints for the same two files: locations
+    come from the IR (as in :func:`summarize`), the documents only tell whether the inputs were
+    identical.
+    """
+    if old_doc.sha256 == new_doc.sha256:
+        return _NO_CHANGES  # the same bytes (and external files) build the same API
+    return summarize(old_api, new_api)
 
 
 def compare(
@@ -194,8 +223,13 @@ class _Member:
     args: tuple[frozenset[_Member], ...] = ()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _members(annotation: str, names: frozenset[str]) -> frozenset[_Member]:
-    """Parse a generated annotation (syntax only; nothing is evaluated)."""
+    """Parse a generated annotation (syntax only; nothing is evaluated).
+
+    Memoised: a diff asks about the same few thousand annotations over and over, and the
+    result is immutable.
+    """
     try:
         tree = ast.parse(annotation, mode="eval")
         return frozenset(_node_members(tree.body, names))
@@ -362,6 +396,8 @@ def _compare_sets(old: frozenset[_Member], new: frozenset[_Member], direction: D
 
 def _rename(annotation: str, renames: Mapping[str, str]) -> str:
     """``annotation`` with class names replaced (a syntax-tree edit; nothing is evaluated)."""
+    if renames.keys().isdisjoint(_identifiers(annotation)):
+        return annotation  # nothing to replace (or no valid syntax): what the edit would give
     try:
         tree = ast.parse(annotation, mode="eval")
     except (SyntaxError, ValueError, RecursionError):
@@ -385,13 +421,15 @@ def renamed_definitions(old: Api, new: Api) -> dict[str, str]:
     gone = [d for d in old.definitions if d.name not in new_names]
     added = [d for d in new.definitions if d.name not in old_names]
     renames: dict[str, str] = {}
+    taken: set[str] = set()  # renames.values(), as a set
     by_pointer = {d.pointer: d.name for d in added}
     for d in gone:
-        if d.pointer in by_pointer and by_pointer[d.pointer] not in renames.values():
+        if d.pointer in by_pointer and by_pointer[d.pointer] not in taken:
             renames[d.name] = by_pointer[d.pointer]
+            taken.add(by_pointer[d.pointer])
     shapes: dict[object, list[str]] = {}
     for d in added:
-        if d.name not in renames.values():
+        if d.name not in taken:
             shapes.setdefault(_shape(d), []).append(d.name)
     old_shapes: dict[object, list[str]] = {}
     for d in gone:
@@ -401,6 +439,13 @@ def renamed_definitions(old: Api, new: Api) -> dict[str, str]:
         if len(names) == 1 and len(shapes.get(shape, ())) == 1:
             renames[names[0]] = shapes[shape][0]
     return renames
+
+
+def _annotations(d: ModelDef | AliasDef) -> Iterable[str]:
+    """The type annotations :meth:`_Differ.definition` compares for ``d``."""
+    if isinstance(d, ModelDef):
+        return (f.type.annotation for f in d.fields)
+    return (d.type.annotation,)
 
 
 def _shape(d: ModelDef | AliasDef) -> object:
@@ -413,15 +458,17 @@ def _shape(d: ModelDef | AliasDef) -> object:
 def _names_in(annotation: str | None, names: frozenset[str]) -> set[str]:
     if not annotation:
         return set()
-    return {m for m in names if m in _identifiers(annotation)}
+    return set(_identifiers(annotation) & names)
 
 
-def _identifiers(annotation: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _identifiers(annotation: str) -> frozenset[str]:
+    """The names an annotation mentions (none if it does not parse); memoised, as :func:`_members`."""
     try:
         tree = ast.parse(annotation, mode="eval")
     except (SyntaxError, ValueError, RecursionError):
-        return set()
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        return frozenset()
+    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
 
 
 @dataclass
@@ -551,8 +598,15 @@ class _Differ:
     def types(self, old: str, new: str, direction: Direction) -> list[_Finding]:
         return compare_types(old, new, direction, self.names, self.renames)
 
-    def add(self, kind: Kind, code: str, subject: str, message: str, location: str) -> None:
-        self.changes.append(Change(kind, code, subject, message, location))
+    def add(self, kind: Kind, code: str, subject: str, message: str, location: str | Callable[[], str]) -> None:
+        """Record a change; ``location`` may be a function, called only now (finding one
+        can mean searching the document, which unchanged things never need)."""
+        self.changes.append(Change(kind, code, subject, message, location if isinstance(location, str) else location()))
+
+    def mentions_renamed(self, annotations: Iterable[str]) -> bool:
+        """Whether any annotation names a renamed definition (so it differs once translated)."""
+        renames = self.renames
+        return bool(renames) and any(not renames.keys().isdisjoint(_identifiers(a)) for a in annotations)
 
     def run(self) -> None:
         self.client()
@@ -583,7 +637,11 @@ class _Differ:
         for key, old_op in old_ops.items():
             subject = ".".join(key)
             if key in new_ops:
-                self.operation(subject, old_op, new_ops[key])
+                new_op = new_ops[key]
+                # An identical operation has nothing to report: every check below compares its
+                # old and new attributes, except that types are translated through renames.
+                if old_op != new_op or self.mentions_renamed(p.runtime_type for p in old_op.params):
+                    self.operation(subject, old_op, new_op)
                 continue
             renamed = next((k for k, op in unmatched_new.items() if op.operation_id == old_op.operation_id), None)
             if renamed is None:
@@ -637,7 +695,7 @@ class _Differ:
                 self.add("breaking", "param-removed", arg, f"argument {op.name} ({op.location} {op.wire_name!r}) was removed", self.old_loc.param(old, op))
                 continue
             np = new_params[key]
-            loc = self.new_loc.param(new, np)
+            loc = functools.partial(self.new_loc.param, new, np)
             if np.name != op.name:
                 self.add("breaking", "param-renamed", arg, f"argument {op.name} is now called {np.name}", loc)
                 arg = f"{subject}({np.name})"
@@ -655,7 +713,7 @@ class _Differ:
             if key in old_params:
                 continue
             arg = f"{subject}({np.name})"
-            loc = self.new_loc.param(new, np)
+            loc = functools.partial(self.new_loc.param, new, np)
             if np.required:
                 self.add("breaking", "required-param-added", arg, f"new required argument {np.name} ({np.location} {np.wire_name!r})", loc)
             else:
@@ -706,7 +764,7 @@ class _Differ:
                 self.add("compatible", "model-added", f"models.{name}", "new model" if isinstance(new_def, ModelDef) else "new type alias", self.new_loc.definition(name))
 
     def definition(self, subject: str, old: ModelDef | AliasDef, new: ModelDef | AliasDef) -> None:
-        where = self.new_loc.definition(new.name)
+        where = functools.partial(self.new_loc.definition, new.name)
         if old.description != new.description:
             self.add("compatible", "description-changed", subject, "description changed", where)
         directions = self.directions(new.name)
@@ -714,6 +772,8 @@ class _Differ:
             if not self.used(self.new_usage, new.name):
                 self.add("compatible", "model-unused", subject, "no method uses it any more", where)
             return
+        if old == new and not self.mentions_renamed(_annotations(old)):
+            return  # identical (how it is used may differ, but that only matters to changes)
         if isinstance(old, AliasDef) and isinstance(new, AliasDef):
             for direction in directions:
                 for f in self.types(old.type.annotation, new.type.annotation, direction):
@@ -735,7 +795,7 @@ class _Differ:
             if wire in old_fields:
                 continue
             at = f"{subject}.{nf.name}"
-            loc = self.new_loc.field(new.name, wire)
+            loc = functools.partial(self.new_loc.field, new.name, wire)
             if "request" in directions and nf.required and not nf.read_only:
                 self.add("breaking", "required-field-added", at, f"new required field {nf.name} ({wire!r}) must be given", loc)
             else:
@@ -743,7 +803,7 @@ class _Differ:
 
     def field_removed(self, subject: str, model: str, of: FieldDef, directions: list[Direction]) -> None:
         at = f"{subject}.{of.name}"
-        loc = self.old_loc.field(model, of.wire_name)
+        loc = functools.partial(self.old_loc.field, model, of.wire_name)
         if "response" in directions:
             self.add("breaking", "response-field-removed", at, f"field {of.name} ({of.wire_name!r}) is no longer in responses", loc)
         if "request" in directions:
@@ -751,7 +811,7 @@ class _Differ:
 
     def field(self, subject: str, model: str, of: FieldDef, nf: FieldDef, directions: list[Direction]) -> None:
         at = f"{subject}.{nf.name}"
-        loc = self.new_loc.field(model, nf.wire_name)
+        loc = functools.partial(self.new_loc.field, model, nf.wire_name)
         if of.name != nf.name:
             self.add("breaking", "field-renamed", f"{subject}.{of.name}", f"attribute {of.name} is now {nf.name}", loc)
         if of.required and not nf.required:

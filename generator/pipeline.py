@@ -17,6 +17,7 @@ import importlib
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,8 @@ from .parallel import Background, gc_tuned
 if TYPE_CHECKING:
     from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
     from .examples import operation_examples  # noqa: F401  (provided lazily by __getattr__)
-    from .model import build  # noqa: F401  (provided lazily by __getattr__)
+    from .ir import Api
+    from .model import build as build  # provided lazily by __getattr__
     from .render import render, verbatim_paths  # noqa: F401  (provided lazily by __getattr__)
     from .validate import check_since, validate  # noqa: F401  (provided lazily by __getattr__)
 
@@ -55,26 +57,44 @@ PREVIOUS_SPEC = ".partner-codegen-spec"
 """The copy of the input spec kept in the output, so the next run can say what changed."""
 
 
+@dataclass(frozen=True)
+class Generation:
+    """What one run produced: the files, and (unless served whole from the tree cache) the
+    document and API they came from, plus the previous generation's document if the cache had
+    it, so a caller can compare the two without loading or building anything again."""
+
+    files: dict[str, str]
+    document: Document | None
+    api: Api | None
+    baseline: Baseline | None
+
+
 def generate_tree(
     spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
 ) -> dict[str, str]:
     """Every file of the output tree: the generated package plus a copy of the spec."""
-    files = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache)
-    return {**files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
+    return generate(spec, package=package, doc_style=doc_style, cache=cache).files
 
 
-def _generate_tree(
+def generate(
     spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
-) -> dict[str, str]:
+) -> Generation:
     """load -> validate -> model -> render -> format; raises SpecErrors for bad input.
 
-    ``doc_style`` picks the layout of the resource pages in ``docs/``: ``current`` or ``legacy``.
-    ``cache`` (default none) serves unchanged inputs without running the stages again.
+    The files are the generated package plus a copy of the spec. ``doc_style`` picks the
+    layout of the resource pages in ``docs/``: ``current`` or ``legacy``. ``cache`` (default
+    none) serves unchanged inputs without running the stages again.
     """
+    result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache)
+    files = {**result.files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
+    return Generation(files, result.document, result.api, result.baseline)
+
+
+def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | None) -> Generation:
     timer = _Timer()
     with gc_tuned():
         if cache is None:
-            return _generate(spec, package=package, doc_style=doc_style, cache=None, timer=timer)[1]
+            return _generate(spec, package=package, doc_style=doc_style, cache=None, timer=timer)
         try:
             raw: bytes | None = spec.read_bytes()
         except OSError:
@@ -86,21 +106,22 @@ def _generate_tree(
             timer.lap("tree cache lookup")
             if files is not None:
                 timer.report(cached=True)
-                return files
-        document, files = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer)
+                return Generation(files, None, None, None)
+        result = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer)
+        document = result.document
+        assert document is not None
         # Store only if load() parsed exactly the bytes the key was made from.
         if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest():
-            trees.put(key, files)
+            trees.put(key, result.files)
         # It passed: the next run's baseline.
-        cache.document_cache().put(Baseline(document.sha256, document.root, raw.decode("utf-8-sig", "replace") if raw is not None else ""))
+        text = raw.decode("utf-8-sig", "replace") if raw is not None else ""
+        cache.document_cache().put(Baseline(document.sha256, document.root, text))
         timer.lap("store caches")
         timer.report(cached=False)
-        return files
+        return result
 
 
-def _generate(
-    spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer
-) -> tuple[Document, dict[str, str]]:
+def _generate(spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer) -> Generation:
     baseline = cache.document_cache().get() if cache is not None else None
     timer.lap("read the last generation's document")
     document = load_since(spec, baseline) if baseline is not None else load(spec)
@@ -139,7 +160,7 @@ def _generate(
             raise SpecErrors(problems)
         if cache is None:
             timer.report(cached=False)
-        return document, files
+        return Generation(files, document, api, baseline)
     finally:
         validation.cancel()
 

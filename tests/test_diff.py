@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,54 @@ def test_summary_since_the_previous_spec(tmp_path: Path) -> None:
     assert diff.summary_since(previous, case / "new.yaml", package="pets") == "API changes since the previous generation: none"
     previous.write_text("not: [a spec")  # from an older generator, or damaged: nothing to compare
     assert diff.summary_since(previous, case / "new.yaml", package="pets") is None
+
+
+# ----------------------------------------------------------------------------- fast paths
+def test_summary_between_matches_summary_since(tmp_path: Path) -> None:
+    """What the pipeline prints from objects it already built is what ``summary_since`` prints."""
+    previous = tmp_path / diff.PREVIOUS_SPEC
+    for case in PAIRS:
+        for old, new in ((case / "old.yaml", case / "new.yaml"), (case / "new.yaml", case / "new.yaml")):
+            previous.write_bytes(old.read_bytes())
+            built = diff.build_previous(previous, package="pets")
+            assert built is not None
+            expected = diff.summary_since(previous, new, package="pets")
+            assert diff.summary_between(*built, *diff.build_api(new, package="pets")) == expected, case.name
+    previous.write_text("not: [a spec")
+    assert diff.build_previous(previous, package="pets") is None
+    assert diff.build_previous(tmp_path / "missing", package="pets") is None
+
+
+def _unrenamed(api: Api, old_name: str, new_name: str) -> Api:
+    """``api`` with one definition renamed but every annotation still naming the old one."""
+    return replace(api, definitions=tuple(replace(d, name=new_name) if d.name == old_name else d for d in api.definitions))
+
+
+def _slow_report(old: Api, new: Api, monkeypatch: pytest.MonkeyPatch) -> diff.Report:
+    """The report with no memoisation and every operation and definition compared in full."""
+    with monkeypatch.context() as patch:
+        patch.setattr(diff, "_members", diff._members.__wrapped__)
+        patch.setattr(diff, "_identifiers", diff._identifiers.__wrapped__)
+        patch.setattr(diff._Differ, "mentions_renamed", lambda self, annotations: True)
+        return diff.compare(old, new)
+
+
+def test_skipping_unchanged_things_changes_no_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = [(api(case / "old.yaml"), api(case / "new.yaml")) for case in PAIRS]
+    pets, partner = api(CASES / "no_changes" / "old.yaml"), api(Path("spec/partner-v2.yaml"))
+    pairs += [(pets, partner), (partner, pets)]
+    # Renamed definitions whose users did not change: their types differ only once translated.
+    for renamed in (_unrenamed(pets, "Pet", "Animal"), _unrenamed(pets, "Size", "Dimension")):
+        pairs += [(pets, renamed), (renamed, pets)]
+    for old, new in pairs:
+        assert diff.compare(old, new) == _slow_report(old, new, monkeypatch)
+    report = diff.compare(pets, _unrenamed(pets, "Size", "Dimension"))
+    assert any(c.code == "model-renamed" for c in report.changes), report.text()
+    assert any(c.code == "param-type-changed" and c.subject.startswith("pets.") for c in report.changes), report.text()
+
+
+def test_memoised_types_depend_on_the_names() -> None:
+    cat_dog = frozenset({"Cat", "Dog"})
+    for _ in range(2):  # the second round is served from the caches
+        assert [f.code for f in diff.compare_types("Cat", "Cat | Dog", "response", cat_dog)] == ["union-variant-added"]
+        assert [f.code for f in diff.compare_types("Cat", "Cat | Dog", "response", frozenset())] == ["type-changed"]
