@@ -23,8 +23,16 @@ from pydantic import (
     ValidationError,
     model_serializer,
 )
+from pydantic_core import SchemaError, SchemaSerializer
 
-__all__ = ["REDACTED", "REQUEST_CONTEXT", "Model", "redact", "redact_validation_error"]
+__all__ = [
+    "REDACTED",
+    "REQUEST_CONTEXT",
+    "Model",
+    "redact",
+    "redact_validation_error",
+    "request_json",
+]
 
 REQUEST_CONTEXT: dict[str, Any] = {"request": True}
 REDACTED = "**********"
@@ -99,6 +107,85 @@ class Model(BaseModel):
                 if key not in read_only and (value is not None or key in nullable)
             }
         return data
+
+
+_HOOK = Model.__dict__["_serialize"]
+"""The plain function of :meth:`Model._serialize`, as core schemas name it."""
+
+
+def request_json(instance: BaseModel) -> bytes:
+    """``instance`` as a request body: JSON, by alias, only the fields set, the request rules kept.
+
+    The same bytes as ``instance.__pydantic_serializer__.to_json(instance, by_alias=True,
+    exclude_unset=True, context=REQUEST_CONTEXT)``, usually without calling into Python once
+    per model: a second serializer, built once per class, leaves read-only properties out by
+    itself. It cannot leave out ``None`` values, so when its output holds a ``null`` (or the
+    text "null" anywhere), the body is serialised again the ordinary way.
+    """
+    cls = type(instance)
+    try:
+        fast = _REQUEST_SERIALIZERS[cls]
+    except KeyError:
+        fast = _REQUEST_SERIALIZERS[cls] = _request_serializer(cls)
+    if fast is not None:
+        data = fast.to_json(instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
+        if b"null" not in data:
+            return data
+    return instance.__pydantic_serializer__.to_json(
+        instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+    )
+
+
+_REQUEST_SERIALIZERS: dict[type[BaseModel], SchemaSerializer | None] = {}
+
+
+class _UnsupportedError(Exception):
+    """A schema the request serializer does not handle: serialise the ordinary way."""
+
+
+def _request_serializer(cls: type[BaseModel]) -> SchemaSerializer | None:
+    """A serializer for ``cls`` whose models skip :meth:`Model._serialize` (``None`` if none)."""
+    schema: Any = cls.__pydantic_core_schema__
+    if not isinstance(schema, dict):  # not built (unresolved forward references)
+        return None
+    try:
+        rewritten = _without_request_hook(schema)
+    except _UnsupportedError:
+        return None
+    config = schema.get("config") if schema.get("type") == "model" else None
+    try:
+        return SchemaSerializer(rewritten, config)
+    except SchemaError:
+        return None
+
+
+def _without_request_hook(node: Any) -> Any:
+    """A copy of a core schema with :meth:`Model._serialize` replaced by field exclusions."""
+    if isinstance(node, list):
+        return [_without_request_hook(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copied = {key: _without_request_hook(value) for key, value in node.items()}
+    model = copied.get("cls") if copied.get("type") == "model" else None
+    serialization = copied.get("serialization")
+    if isinstance(model, type) and issubclass(model, Model):
+        if not isinstance(serialization, dict) or serialization.get("function") is not _HOOK:
+            raise _UnsupportedError(model.__name__)  # a serializer of its own
+        fields_schema = copied["schema"]
+        if fields_schema.get("type") != "model-fields":
+            raise _UnsupportedError(model.__name__)
+        read_only = set(model._read_only)
+        for name, field in fields_schema["fields"].items():
+            wire = field.get("serialization_alias") or name
+            if wire in read_only:
+                field["serialization_exclude"] = True
+                read_only.discard(wire)
+        if read_only:  # not a property's wire name: an extra key of that name would be dropped
+            raise _UnsupportedError(model.__name__)
+        del copied["serialization"]
+    elif isinstance(serialization, dict) and serialization.get("function") is _HOOK:
+        raise _UnsupportedError(repr(model))
+    return copied
 
 
 def redact(value: Any) -> Any:

@@ -30,7 +30,7 @@ from ._exceptions import (
     status_error_class,
 )
 from ._logs import logger
-from ._models import REQUEST_CONTEXT, redact_validation_error
+from ._models import REQUEST_CONTEXT, Model, redact_validation_error, request_json
 from ._params import cookie_header, format_path, header_values, query_pairs, scalar
 from ._response import APIResponse, wants_raw
 from ._types import OMIT, Omit, TimeoutTypes
@@ -52,6 +52,9 @@ concurrent calls closes and reopens connections (a TLS handshake each) instead o
 
 T = TypeVar("T")
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+_URLS: dict[str, httpx.URL] = {}
+_MAX_URLS = 1024
+_NO_STYLES: Mapping[str, Mapping[str, tuple[str, bool]]] = {}
 
 
 def _adapter(tp: Any) -> TypeAdapter[Any]:
@@ -59,6 +62,16 @@ def _adapter(tp: Any) -> TypeAdapter[Any]:
     if adapter is None:
         adapter = _ADAPTERS[tp] = TypeAdapter(tp)
     return adapter
+
+
+def _static_url(text: str) -> httpx.URL:
+    """``httpx.URL(text)``, parsed once per URL: paths without parameters repeat call after call."""
+    url = _URLS.get(text)
+    if url is None:
+        if len(_URLS) >= _MAX_URLS:  # many base URLs (``with_options``): start again
+            _URLS.clear()
+        url = _URLS[text] = httpx.URL(text)
+    return url
 
 
 class BearerAuth(httpx.Auth):
@@ -179,20 +192,18 @@ def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: st
     """
     given = {name: value for name, value in fields.items() if not isinstance(value, Omit)}
     try:
-        instance = model.model_validate(given)
+        # What ``model.model_validate(given)`` does, less two Python calls; errors are masked here.
+        instance = model.__pydantic_validator__.validate_python(given)
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
-    if (
-        mode == "json"
-    ):  # encoded by pydantic in one step, rather than to a dict and then by json.dumps
-        return EncodedJSON(
-            instance.__pydantic_serializer__.to_json(
-                instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
-            )
-        )
+    if mode == "json":  # encoded by pydantic in one step, not to a dict and then by json.dumps
+        return EncodedJSON(request_json(instance))
     return instance.model_dump(
         mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
     )
+
+
+_UNSET: Any = object()
 
 
 class EncodedJSON(bytes):
@@ -230,7 +241,13 @@ def parse_body(response: httpx.Response, cast_to: Any) -> Any:
         return None
     try:
         if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
-            return cast_to.model_validate_json(response.content)
+            # What ``cast_to.model_validate_json`` does, less two Python calls.
+            try:
+                return cast_to.__pydantic_validator__.validate_json(response.content)
+            except PydanticValidationError as exc:
+                if issubclass(cast_to, Model):  # as Model.model_validate_json: secrets masked
+                    raise redact_validation_error(exc) from None
+                raise
         return _adapter(cast_to).validate_json(response.content)
     except PydanticValidationError as exc:
         raise APIResponseValidationError(
@@ -301,6 +318,7 @@ class _BaseClient:
         self._auth = auth
         self._user_agent = user_agent
         self._owns_client = True
+        self._timeout_extension: tuple[object, dict[str, float | None]] = (_UNSET, {})
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -362,10 +380,12 @@ class _BaseClient:
                 headers = validate_params(title, "header", headers, param_types["header"])
             if cookies:
                 cookies = validate_params(title, "cookie", cookies, param_types["cookie"])
-        styles = param_styles or {}
-        url = self.base_url + (
-            format_path(path, path_params, styles.get("path")) if path_params else path
-        )
+        styles = param_styles or _NO_STYLES
+        url: httpx.URL | str
+        if path_params:
+            url = self.base_url + format_path(path, path_params, styles.get("path"))
+        else:
+            url = _static_url(self.base_url + path)
         pairs = (query_pairs(query, styles.get("query")) if query else []) + (
             query_pairs(extra_query) if extra_query else []
         )
@@ -374,21 +394,32 @@ class _BaseClient:
         all_headers: dict[str, str] = {"Accept": accept, "User-Agent": self._user_agent}
         if content_type and has_body:
             all_headers["Content-Type"] = content_type
-        all_headers.update(header_values(headers or {}, styles.get("header")))
-        cookie = cookie_header(cookies or {})
-        if cookie:
-            all_headers["Cookie"] = cookie
+        if headers:
+            all_headers.update(header_values(headers, styles.get("header")))
+        if cookies:
+            cookie = cookie_header(cookies)
+            if cookie:
+                all_headers["Cookie"] = cookie
         body = encode_body(body_encoding, json_body) if has_body else {}
         if "content" in body:
             all_headers.setdefault("Content-Type", "application/json")
-        all_headers.update(extra_headers or {})
-        chosen = self.timeout if isinstance(timeout, Omit) else timeout
+        if extra_headers:
+            all_headers.update(extra_headers)
+        # The extension httpx would make of ``timeout=``, without building an httpx.Timeout.
+        extensions = {
+            "timeout": self._timeout_dict(self.timeout if isinstance(timeout, Omit) else timeout)
+        }
         return self._client.build_request(
-            method, url, params=params, headers=all_headers, timeout=chosen, **body
+            method, url, params=params, headers=all_headers, extensions=extensions, **body
         )
 
-    def _retries(self, max_retries: int | Omit) -> int:
-        return self.max_retries if isinstance(max_retries, Omit) else max_retries
+    def _timeout_dict(self, timeout: TimeoutTypes) -> dict[str, float | None]:
+        """``httpx.Timeout(timeout).as_dict()``, kept for the last timeout seen."""
+        seen, as_dict = self._timeout_extension
+        if seen is not timeout:
+            as_dict = httpx.Timeout(timeout).as_dict()
+            self._timeout_extension = (timeout, as_dict)
+        return dict(as_dict)
 
     @staticmethod
     def _delay_after_error(
@@ -421,12 +452,12 @@ class _BaseClient:
     ) -> float | None:
         elapsed = time.monotonic() - started
         retry = (
-            response.is_error
-            and attempt < retries
+            attempt < retries
+            and response.is_error
             and _retries.should_retry_status(request.method, response.status_code)
         )
         delay = _retries.retry_delay(attempt, response.headers) if retry else None
-        if logger.isEnabledFor(logging.DEBUG):
+        if logger.isEnabledFor(logging.DEBUG):  # the arguments cost more than the call
             logger.debug(
                 "%s %s -> %d (attempt %d/%d, %.3f s, request id %s)%s",
                 request.method,
@@ -509,7 +540,7 @@ class SyncAPIClient(_BaseClient):
             content_type=content_type,
             accept=accept,
         )
-        retries = self._retries(max_retries)
+        retries = self.max_retries if isinstance(max_retries, Omit) else max_retries
         attempt = 0
         while True:
             started = time.monotonic()
@@ -520,7 +551,11 @@ class SyncAPIClient(_BaseClient):
                 if delay is None:
                     raise _connection_error(exc, request) from exc
             else:
-                delay = self._delay_after_response(request, response, attempt, retries, started)
+                # A success is never retried: only an error status or a debug record needs more.
+                if response.is_error or logger.isEnabledFor(logging.DEBUG):
+                    delay = self._delay_after_response(request, response, attempt, retries, started)
+                else:
+                    delay = None
                 if delay is None:
                     return parse_response(response, cast_to, error_model)
                 response.close()
@@ -607,7 +642,7 @@ class AsyncAPIClient(_BaseClient):
             content_type=content_type,
             accept=accept,
         )
-        retries = self._retries(max_retries)
+        retries = self.max_retries if isinstance(max_retries, Omit) else max_retries
         attempt = 0
         while True:
             started = time.monotonic()
@@ -618,7 +653,11 @@ class AsyncAPIClient(_BaseClient):
                 if delay is None:
                     raise _connection_error(exc, request) from exc
             else:
-                delay = self._delay_after_response(request, response, attempt, retries, started)
+                # A success is never retried: only an error status or a debug record needs more.
+                if response.is_error or logger.isEnabledFor(logging.DEBUG):
+                    delay = self._delay_after_response(request, response, attempt, retries, started)
+                else:
+                    delay = None
                 if delay is None:
                     return parse_response(response, cast_to, error_model)
                 await response.aclose()
