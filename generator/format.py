@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import itertools
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -50,13 +51,14 @@ class FormatError(Exception):
 
 
 @cache
-def mode(line_length: int = LINE_LENGTH) -> Mode:
-    """The package's black mode; documentation snippets use black's default line length."""
+def mode(line_length: int = LINE_LENGTH, *, targets: bool = True) -> Mode:
+    """The package's black mode (``line_length`` is narrower for a method formatted on its own);
+    documentation snippets use black's default line length and no target versions."""
     from black.mode import Mode, TargetVersion
 
-    if line_length != LINE_LENGTH:
+    if not targets:
         return Mode(line_length=line_length)
-    return Mode(target_versions={TargetVersion[name] for name in TARGET_VERSIONS}, line_length=LINE_LENGTH)
+    return Mode(target_versions={TargetVersion[name] for name in TARGET_VERSIONS}, line_length=line_length)
 
 
 def __getattr__(name: str) -> Any:  # ``format.MODE`` stays available without importing black eagerly
@@ -66,15 +68,15 @@ def __getattr__(name: str) -> Any:  # ``format.MODE`` stays available without im
 
 
 @cache
-def _key_prefix(line_length: int = LINE_LENGTH) -> bytes:
-    targets = ",".join(TARGET_VERSIONS) if line_length == LINE_LENGTH else "auto"
-    settings = f"format-v{FORMAT_VERSION}|black=={library_version('black')}|ll={line_length}|{targets}"
+def _key_prefix(line_length: int = LINE_LENGTH, targets: bool = True) -> bytes:
+    versions = ",".join(TARGET_VERSIONS) if targets else "auto"
+    settings = f"format-v{FORMAT_VERSION}|black=={library_version('black')}|ll={line_length}|{versions}"
     return settings.encode("utf-8") + b"\0"
 
 
-def cache_key(text: str, line_length: int = LINE_LENGTH) -> str:
+def cache_key(text: str, line_length: int = LINE_LENGTH, *, targets: bool = True) -> str:
     """sha256 of this stage's version, black's version and mode, and ``text``."""
-    return hashlib.sha256(_key_prefix(line_length) + text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(_key_prefix(line_length, targets) + text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def format_snippets(
@@ -87,10 +89,10 @@ def format_snippets(
     New entries are added to ``cache`` but not saved: :func:`format_tree` saves it afterwards.
     """
     store = cache if cache is not None else FormatCache(None)
-    keys = [cache_key(text, line_length) for text in texts]
+    keys = [cache_key(text, line_length, targets=False) for text in texts]
     out: list[str | None] = [store.get(key) for key in keys]
-    todo = {key: text for key, text, done in zip(keys, texts, out, strict=True) if done is None}
-    formatted = _format_all(todo, jobs=max_jobs() if jobs is None else jobs, line_length=line_length)
+    todo = {key: (text, line_length, False) for key, text, done in zip(keys, texts, out, strict=True) if done is None}
+    formatted = _format_all(todo, jobs=max_jobs() if jobs is None else jobs)
     for key, result in formatted.items():
         if result is not None:
             store.put(key, result)
@@ -114,8 +116,8 @@ def format_tree(
     """
     store = cache if cache is not None else FormatCache(None)
     out = dict(files)
-    pending: dict[str, tuple[str, list[str], list[str]]] = {}  # path -> (file key, chunks, chunk keys)
-    todo: dict[str, str] = {}  # key -> text black has to format
+    pending: dict[str, tuple[str, list[list[Piece]]]] = {}  # path -> (file key, pieces of each chunk)
+    todo: dict[str, Piece] = {}  # key -> what black has to format
     for path, text in files.items():
         if not path.endswith(".py") or not text or path in preformatted:
             continue
@@ -124,29 +126,87 @@ def format_tree(
         if hit is not None:
             out[path] = hit
             continue
-        chunks = split_chunks(text)
-        keys = [key] if len(chunks) == 1 else [cache_key(chunk) for chunk in chunks]
-        for chunk_key, chunk in zip(keys, chunks, strict=True):
-            if chunk_key not in todo and (len(chunks) == 1 or store.get(chunk_key) is None):
-                todo[chunk_key] = chunk
-        pending[path] = (key, chunks, keys)
-    formatted = _format_all(todo, jobs=max_jobs() if jobs is None else jobs)
-    for path, (key, _chunks, keys) in pending.items():
-        parts = [formatted[k] if k in formatted else store.get(k) for k in keys]
-        result: str | None = None
-        if all(part is not None for part in parts):
-            done = [part for part in parts if part is not None]
-            result = done[0] if len(done) == 1 else join_chunks(done)
-        if result is None:  # black rejected a chunk: its verdict on the whole file decides
+        plan = split_pieces(text, key)
+        for pieces in plan:
+            for piece in pieces:
+                if piece.key not in todo and (piece.key == key or store.get(piece.key) is None):
+                    todo[piece.key] = piece
+        pending[path] = (key, plan)
+    formatted = _format_all(
+        {k: (p.text, p.line_length, True) for k, p in todo.items()}, jobs=max_jobs() if jobs is None else jobs
+    )
+    for path, (key, plan) in pending.items():
+        outputs = [[formatted[p.key] if p.key in formatted else store.get(p.key) for p in pieces] for pieces in plan]
+        result = _assemble(outputs)
+        if result is None:  # black rejected a piece: its verdict on the whole file decides
             result = format_file(path, files[path])
-        elif len(keys) > 1:
-            for chunk_key, part in zip(keys, parts, strict=True):
-                if part is not None:
-                    store.put(chunk_key, part)
+        else:
+            for pieces, outs in zip(plan, outputs, strict=True):
+                for piece, piece_out in zip(pieces, outs, strict=True):
+                    if piece.key != key and piece_out is not None:
+                        store.put(piece.key, piece_out)
         store.put(key, result)
         out[path] = result
     store.save()
     return out
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text black formats on its own: a top-level chunk, or a method of a split class (dedented,
+    with the line length narrowed by the indentation it lost)."""
+
+    text: str
+    line_length: int
+    key: str
+
+
+def split_pieces(text: str, key: str | None = None) -> list[list[Piece]]:
+    """The chunks of ``text`` (see :func:`split_chunks`), each as the pieces it is formatted in.
+
+    A chunk is one piece, except a class whose body is statements followed by methods separated
+    by blank lines only: black puts exactly one blank line between such methods, and lays out
+    a method the same at any indentation given the width that is left, so it is formatted as
+    its header plus one piece per method. An edited method then costs that method's formatting,
+    not the whole class's. ``key`` is ``text``'s own cache key, reused when it is one piece.
+    """
+    chunks, classes = _split(text)
+    plan: list[list[Piece]] = []
+    for chunk, node in zip(chunks, classes, strict=True):
+        parts = _class_parts(chunk, node) if node is not None else None
+        if parts is None:
+            plan.append([Piece(chunk, LINE_LENGTH, key if key is not None and chunk == text else cache_key(chunk))])
+        else:
+            plan.append(
+                [Piece(parts[0], LINE_LENGTH, cache_key(parts[0]))]
+                + [Piece(m, LINE_LENGTH - _INDENT, cache_key(m, LINE_LENGTH - _INDENT)) for m in parts[1:]]
+            )
+    return plan
+
+
+def _assemble(outputs: list[list[str | None]]) -> str | None:
+    """The file from its formatted pieces; None if one is missing or not a formatted piece."""
+    chunks: list[str] = []
+    for outs in outputs:
+        if any(o is None for o in outs):
+            return None
+        done = [o for o in outs if o is not None]
+        if len(done) == 1:
+            chunks.append(done[0])
+            continue
+        methods = done[1:]
+        if any(not _is_whole(part) for part in done) or any(m[:1] in ("\n", " ", "\t") for m in methods):
+            return None
+        chunks.append(done[0] + "".join("\n" + _reindent(m) for m in methods))
+    return chunks[0] if len(chunks) == 1 else join_chunks(chunks)
+
+
+def _is_whole(part: str) -> bool:
+    return part.endswith("\n") and not part.endswith("\n\n")
+
+
+def _reindent(text: str) -> str:
+    return "".join(" " * _INDENT + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
 def format_file(path: str, text: str) -> str:
@@ -168,14 +228,21 @@ def split_chunks(text: str) -> list[str]:
     Returns ``[text]`` when the file must be formatted whole, including when it does not
     parse (black then reports the error for the whole file, as it would have anyway).
     """
+    return _split(text)[0]
+
+
+def _split(text: str) -> tuple[list[str], list[tuple[ast.ClassDef, int] | None]]:
+    """:func:`split_chunks`, and for each chunk that is one class, its node and first line."""
+    whole: tuple[list[str], list[tuple[ast.ClassDef, int] | None]] = ([text], [None])
     if any(marker in text for marker in _NOT_SPLIT):
-        return [text]
+        return whole
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return [text]
+        return whole
     lines = text.split("\n")
     cuts: list[int] = []
+    members: list[list[ast.stmt]] = [[]]
     previous_end: int | None = None
     for node in tree.body:
         start = node.lineno
@@ -186,13 +253,87 @@ def split_chunks(text: str) -> list[str]:
             gap = lines[previous_end : start - 1]
             if all(not line.strip(" \t") for line in gap):
                 cuts.append(start - 1)  # 0-based index of the definition's first line
+                members.append([])
+        members[-1].append(node)
         previous_end = end
     if not cuts:
-        return [text]
+        whole[1][0] = _lone_class(members[0], 0)
+        return whole
     bounds = [0, *cuts, len(lines)]
     chunks = ["\n".join(lines[a:b]) + "\n" for a, b in itertools.pairwise(bounds)]
     chunks[-1] = chunks[-1][:-1]  # the last piece already ends as the file does
-    return chunks
+    return chunks, [_lone_class(nodes, first) for nodes, first in zip(members, bounds, strict=False)]
+
+
+def _lone_class(nodes: list[ast.stmt], first: int) -> tuple[ast.ClassDef, int] | None:
+    return (nodes[0], first) if len(nodes) == 1 and isinstance(nodes[0], ast.ClassDef) else None
+
+
+_INDENT = 4
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _class_parts(chunk: str, found: tuple[ast.ClassDef, int]) -> list[str] | None:
+    """``[header, method, ...]`` (methods dedented) for a class :func:`split_pieces` may split."""
+    node, first = found
+    body = node.body
+    start_at = next((i for i, stmt in enumerate(body) if isinstance(stmt, _FUNCTIONS)), None)
+    if start_at is None or not all(isinstance(stmt, _FUNCTIONS) for stmt in body[start_at:]):
+        return None
+    start_at = max(start_at, 1)  # a method right under the ``class`` line stays with the header
+    if start_at >= len(body) or _multiline_strings(node):
+        return None
+    lines = chunk.split("\n")
+    starts: list[int] = []
+    for index in range(start_at, len(body)):
+        stmt = body[index]
+        if not isinstance(stmt, _FUNCTIONS) or stmt.col_offset != _INDENT:
+            return None
+        begin = min([stmt.lineno, *(d.lineno for d in stmt.decorator_list)]) - 1 - first
+        previous_end = (body[index - 1].end_lineno or 0) - first
+        gap = lines[previous_end:begin]
+        if not gap or any(line.strip(" \t") for line in gap):
+            return None
+        starts.append(begin)
+    last_end = (body[-1].end_lineno or 0) - first
+    if any(line.strip(" \t") for line in lines[last_end:]):
+        return None  # a trailing comment belongs to no method
+    parts = [_trimmed(lines[: starts[0]])]
+    for begin, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        method = _trimmed(lines[begin:end])
+        dedented = []
+        for line in method.split("\n"):
+            if line.startswith(" " * _INDENT):
+                dedented.append(line[_INDENT:])
+            elif line.strip(" \t"):
+                return None
+            else:
+                dedented.append("")  # whitespace outside strings: black empties such lines anyway
+        parts.append("\n".join(dedented))
+    return parts
+
+
+def _trimmed(lines: list[str]) -> str:
+    while lines and not lines[-1].strip(" \t"):
+        lines = lines[:-1]
+    return "\n".join(lines) + "\n"
+
+
+def _multiline_strings(node: ast.ClassDef) -> bool:
+    """Whether the class holds a string spanning lines that is not a docstring (its lines are
+    text, which dedenting would change)."""
+    docstrings: set[int] = set()
+    for inner in ast.walk(node):
+        if isinstance(inner, (ast.ClassDef, *_FUNCTIONS)) and inner.body:
+            head = inner.body[0]
+            if isinstance(head, ast.Expr) and isinstance(head.value, ast.Constant) and isinstance(head.value.value, str):
+                docstrings.add(id(head.value))
+    return any(
+        isinstance(inner, (ast.Constant, ast.JoinedStr))
+        and inner.end_lineno != inner.lineno
+        and id(inner) not in docstrings
+        for inner in ast.walk(node)
+    )
 
 
 def join_chunks(parts: list[str]) -> str | None:
@@ -203,25 +344,27 @@ def join_chunks(parts: list[str]) -> str | None:
     return "\n\n".join(parts)
 
 
-def _format_one(item: tuple[str, str, int]) -> str | None:
+def _format_one(item: tuple[str, tuple[str, int, bool]]) -> str | None:
     import black
     from black.parsing import InvalidInput
 
+    text, line_length, targets = item[1]
     try:
-        return black.format_str(item[1], mode=mode(item[2]))
+        return black.format_str(text, mode=mode(line_length, targets=targets))
     except InvalidInput:
         return None
 
 
-def _format_all(todo: dict[str, str], *, jobs: int, line_length: int = LINE_LENGTH) -> dict[str, str | None]:
-    """black's output for every text in ``todo`` (None where black rejects it)."""
+def _format_all(todo: dict[str, tuple[str, int, bool]], *, jobs: int) -> dict[str, str | None]:
+    """black's output for every ``(text, line length, target versions?)`` in ``todo`` (None where
+    black rejects it)."""
     if not todo:
         return {}
-    items = [(key, text, line_length) for key, text in todo.items()]
-    weights = [len(text) for _, text, _ in items]
+    items = list(todo.items())
+    weights = [len(text) for _, (text, _, _) in items]
     if sum(weights) < PARALLEL_MIN_CHARS:
         jobs = 1
     else:
         import black  # noqa: F401  (imported once here, inherited by the workers)
     results = fork_map(_format_one, items, weights, jobs=jobs)
-    return {key: result for (key, _, _), result in zip(items, results, strict=True)}
+    return {key: result for (key, _), result in zip(items, results, strict=True)}

@@ -245,7 +245,7 @@ def test_invalid_python_is_still_a_format_error() -> None:
 def test_parallel_map_equals_the_plain_one() -> None:
     items = [f"x{i} = [ {i} ]\n" for i in range(12)]
     expected = [black.format_str(i, mode=fmt.mode()) for i in items]
-    assert parallel.fork_map(fmt._format_one, [("k", i, fmt.LINE_LENGTH) for i in items], [len(i) for i in items], jobs=2) == expected
+    assert parallel.fork_map(fmt._format_one, [("k", (i, fmt.LINE_LENGTH, True)) for i in items], [len(i) for i in items], jobs=2) == expected
     assert fmt.format_tree({f"m{i}.py": t for i, t in enumerate(items)}, jobs=2) == {
         f"m{i}.py": e for i, e in enumerate(expected)
     }
@@ -308,3 +308,88 @@ def test_an_edit_after_a_cached_generation_is_validated(tmp_path: Path) -> None:
     with pytest.raises(SpecErrors) as uncached:
         pipeline.generate_tree(spec, package="nullable_client")
     assert cached.value.errors == uncached.value.errors
+
+
+CLASSES = textwrap.dedent(
+    '''\
+    class Resource:
+        """A class black may format method by method."""
+
+        _x: int = 1
+
+        def __init__(self, client: object) -> None:
+            self._client = client
+
+        def method_with_a_long_signature(self, *, first_argument: int, second_argument: str, third: bytes = b"") -> dict[str, object]:
+            """Summary.
+
+            Args:
+                first_argument: the first one, with a description long enough to make black think about it
+            """
+            return {"a": first_argument, "b": second_argument, "c": third, "d": [1,2,3], "e": {"nested": (1,)}}
+
+        @property
+
+
+        def decorated(self): return   1
+
+        async def coroutine(self):
+            for x in range(3):
+                def inner(): pass
+                yield  x
+
+
+    class WithAStringOfLines:
+        def f(self):
+            return """line
+      less indented
+    """
+
+        def g(self): pass
+
+
+    class OnlyMethods:
+        def first(self): pass
+
+        def second(self): pass
+
+
+    class MethodRightUnderTheClass:
+        def first(self): pass
+        def second(self): pass
+    '''
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "split"),
+    [(CLASSES, True), (CLASSES + "\n\n# trailing comment\n", True), (CLASSES.replace("    ", "  "), False)],
+)
+def test_classes_formatted_method_by_method_equal_black_on_the_whole(text: str, split: bool) -> None:
+    plan = fmt.split_pieces(text)
+    assert any(len(pieces) > 2 for pieces in plan) == split  # Resource, when indented by four
+    assert fmt.format_tree({"m.py": text}, jobs=1)["m.py"] == black.format_str(text, mode=fmt.mode())
+
+
+def test_a_class_with_a_string_of_lines_is_not_split() -> None:
+    chunks = fmt.split_pieces(CLASSES)
+    texts = [[p.text for p in pieces] for pieces in chunks]
+    assert [t for t in texts if "WithAStringOfLines" in t[0]] == [[c for c in fmt.split_chunks(CLASSES) if "WithAStringOfLines" in c]]
+
+
+def test_an_edited_method_costs_only_that_method(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = tmp_path / "x.format"
+    fmt.format_tree({"m.py": CLASSES}, cache=FormatCache(store), jobs=1)
+    edited = CLASSES.replace("yield  x", "yield  x + 1")
+    seen: list[str] = []
+    real = black.format_str
+
+    def spy(text: str, *, mode: black.Mode) -> str:
+        seen.append(text)
+        return real(text, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", spy)
+    result = fmt.format_tree({"m.py": edited}, cache=FormatCache(store), jobs=1)
+    monkeypatch.setattr(black, "format_str", real)
+    assert result["m.py"] == black.format_str(edited, mode=fmt.mode())
+    assert len(seen) == 1 and seen[0].startswith("async def coroutine")

@@ -42,3 +42,27 @@ def test_corpus_document(spec: corpus.CorpusSpec, corpus_runner: corpus.Runner) 
     outcome = corpus_runner.outcome(spec)
     problems = outcome.problems()
     assert not problems, f"{spec.path}:\n" + "\n".join(problems)
+
+
+@pytest.mark.corpus
+def test_formatting_in_pieces_is_black_on_whole_files() -> None:
+    """The format stage formats chunks and methods on their own; on the largest real spec its
+    result must be exactly black's output for each whole file."""
+    import black
+
+    from generator import format as fmt
+    from generator import pipeline
+    from generator.load import load
+
+    path = corpus.SHARED_SPECS / "confluent-cloud-openapi.yaml"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent (the shared folder is not beside this checkout)")
+    doc = load(path)
+    api = pipeline.build(doc, package="cc_pieces")
+    rendered = pipeline.render(api)
+    python = {p: t for p, t in rendered.items() if p.endswith(".py") and p not in pipeline.verbatim_paths("cc_pieces")}
+    split = sum(1 for text in python.values() for pieces in fmt.split_pieces(text) if len(pieces) > 1)
+    assert split > 50  # the resource classes are formatted method by method
+    pieces = fmt.format_tree(python)
+    for name, text in python.items():
+        assert pieces[name] == black.format_str(text, mode=fmt.mode()), name
