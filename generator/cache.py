@@ -37,6 +37,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import TEMPLATES
+
 CACHE_DIR_NAME = ".partner-codegen-cache"
 _MAGIC = b"partner-codegen cache v1\n"
 
@@ -52,7 +54,7 @@ _LIBRARIES = (
     "pydantic",
 )
 _GENERATOR = Path(__file__).resolve().parent
-_TEMPLATES = _GENERATOR.parent / "templates"
+_TEMPLATES = TEMPLATES
 
 
 def sha256(*parts: str | bytes) -> str:
