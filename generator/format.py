@@ -175,7 +175,10 @@ def split_pieces(text: str, key: str | None = None) -> list[list[Piece]]:
     for chunk, node in zip(chunks, classes, strict=True):
         parts = _class_parts(chunk, node) if node is not None else None
         if parts is None:
-            plan.append([Piece(chunk, LINE_LENGTH, key if key is not None and chunk == text else cache_key(chunk))])
+            # Without the blank lines that follow it: black drops them, and any change it makes
+            # costs a second pass over the whole piece (black formats changed text again).
+            trimmed = _trimmed(chunk.split("\n"))
+            plan.append([Piece(trimmed, LINE_LENGTH, key if key is not None and trimmed == text else cache_key(trimmed))])
         else:
             plan.append(
                 [Piece(parts[0], LINE_LENGTH, cache_key(parts[0]))]

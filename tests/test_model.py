@@ -109,9 +109,9 @@ def test_unsafe_names_get_aliases(api: Api) -> None:
 
 def test_discriminator_types_variant_property_as_literal(api: Api) -> None:
     cat = {f.wire_name: f for f in model(api, "Cat").fields}
-    assert cat["type"].annotation == "Literal['cat']" and cat["type"].required
+    assert cat["type"].annotation == 'Literal["cat"]' and cat["type"].required
     kind = next(a for a in api.aliases if a.name == "Kind")
-    assert kind.type.annotation == "Annotated[Cat | Dog, Field(discriminator='type')]"
+    assert kind.type.annotation == 'Annotated[Cat | Dog, Field(discriminator="type")]'
 
 
 def test_inline_objects_are_named_from_their_location(api: Api) -> None:

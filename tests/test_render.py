@@ -106,3 +106,14 @@ def test_an_installed_copy_carries_every_template() -> None:
         if path.is_file() and not any(part == "__pycache__" or part.startswith(".") for part in path.parts)
     }
     assert present - shipped == set()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*HOSTILE, "plain", "it's", 'say "hi"', "", "\\'", "\\\"'", "'\"'", "a\\'b\"c'", "\\", 0, None, True, 1.5],
+)
+def test_py_literal_prefers_double_quotes(value: object) -> None:
+    literal = py_literal(value)
+    assert ast.literal_eval(literal) == value
+    if isinstance(value, str) and value.count('"') <= value.count("'"):
+        assert literal.startswith('"')
