@@ -36,7 +36,6 @@ from .ir import AliasDef, Api, FieldDef, ModelDef, Operation, Param
 from .load import Document, load
 from .model import build
 from .parallel import gc_tuned
-from .validate import validate
 
 Kind = Literal["breaking", "risk", "compatible"]
 Direction = Literal["request", "response"]
@@ -112,6 +111,8 @@ class Report:
 def build_api(spec: Path, *, package: str) -> tuple[Document, Api]:
     """load -> validate -> model for one spec; raises :class:`~generator.errors.SpecErrors`."""
     with gc_tuned():  # as in the pipeline: the parsed spec lives until the end
+        from .validate import validate  # slow to import: only when a spec is really compared
+
         doc = validate(load(spec))
         return doc, build(doc, package=package)
 
