@@ -28,6 +28,7 @@ import hashlib
 import json
 import marshal
 import os
+import pickle
 import re
 import sys
 import tempfile
@@ -107,6 +108,9 @@ class Cache:
 
     def document_cache(self) -> DocumentCache:
         return DocumentCache(self.file("document"))
+
+    def api_cache(self) -> ApiCache:
+        return ApiCache(self.file("api"))
 
 
 def _safe_name(name: str) -> str:
@@ -298,6 +302,47 @@ class DocumentCache:
                 }
             )
         except ValueError:  # not plain data (cannot happen for a parsed spec); just no entry
+            return
+        _write_atomic(self.path, self._MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
+
+
+class ApiCache:
+    """The API model built in the last successful generation, for the next run's change summary.
+
+    The summary compares the previous API with the new one; keeping the previous one saves
+    building it again from the previous document. Pickled, so, like :class:`DocumentCache`, it
+    trusts the cache directory; the entry is tied to the spec's hash, the package name and the
+    generator fingerprint, and anything else is a miss.
+    """
+
+    _MAGIC = b"partner-codegen api v1\n"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self, sha256_hex: str, package: str) -> Any | None:
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None
+        head = len(self._MAGIC) + 64
+        if not raw.startswith(self._MAGIC) or raw[head : head + 1] != b"\n":
+            return None
+        payload = raw[head + 1 :]
+        if hashlib.sha256(payload).hexdigest().encode("ascii") != raw[len(self._MAGIC) : head]:
+            return None
+        try:
+            data = pickle.loads(payload)
+        except Exception:  # an entry from another version of the IR classes: a miss
+            return None
+        if not isinstance(data, dict) or data.get("key") != (generator_fingerprint(), sha256_hex, package):
+            return None
+        return data.get("api")
+
+    def put(self, sha256_hex: str, package: str, api: Any) -> None:
+        try:
+            payload = pickle.dumps({"key": (generator_fingerprint(), sha256_hex, package), "api": api}, protocol=5)
+        except Exception:  # not picklable: just no entry
             return
         _write_atomic(self.path, self._MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
 

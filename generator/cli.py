@@ -9,6 +9,7 @@ ever written after everything rendered successfully.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from .cache import Cache
 from .docs import DOC_STYLES
 from .errors import GenerationError, SpecErrors
 from .format import FormatError
+from .ir import Api
 from .load import Document, load
 from .pipeline import (
     DEFAULT_OUT,
@@ -117,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     # What the change means for callers, against the spec that produced the current output
     # (computed before write() replaces that copy). A first run has nothing to compare with,
     # and then skips importing the differ (it brings the spec validator with it).
-    summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package)
+    summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package, cache=cache)
     diff = write(files, args.out)
     if diff.clean:
         print(f"{args.out}: already up to date ({len(files)} files)")
@@ -132,12 +134,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 
-def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> str | None:
+def _changes_since(
+    previous_spec: Path, spec: Path, result: Generation, *, package: str, cache: Cache | None
+) -> str | None:
     """The summary of API changes from the spec that produced the output to ``spec``.
 
     The new side is what this run just built. The old side is the cache's copy of the last
     successful generation when it is that same spec (already validated: only the model is
-    built again), else the spec copy in the output, loaded, validated and built.
+    built again, or taken from the cache's copy of the API it built), else the spec copy in
+    the output, loaded, validated and built.
     """
     try:
         previous = previous_spec.read_bytes()
@@ -150,7 +155,11 @@ def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, packa
     baseline = result.baseline
     if baseline is not None and baseline.sha256 == hashlib.sha256(previous).hexdigest():
         old_doc = Document(file=previous_spec.name, root=baseline.root, sha256=baseline.sha256)
-        old = (old_doc, pipeline.build(old_doc, package=package))
+        kept = cache.api_cache().get(baseline.sha256, package) if cache is not None else None
+        if isinstance(kept, Api):  # as built from the copy: only the file name differs
+            old = (old_doc, dataclasses.replace(kept, spec_file=previous_spec.name))
+        else:
+            old = (old_doc, pipeline.build(old_doc, package=package))
     else:
         built = spec_diff.build_previous(previous_spec, package=package)
         if built is None:

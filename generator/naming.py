@@ -10,6 +10,7 @@ The wire name is always kept separately (as a pydantic alias or a dict key).
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -64,6 +65,7 @@ def _join_digits(parts: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def snake(text: str) -> str:
     """``signupPartnerV2Link`` -> ``signup_partner_v2_link``; empty string if nothing is left."""
     return "_".join(w.lower() for w in _join_digits(words(text)))
@@ -77,6 +79,7 @@ def legacy_snake(text: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", text).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def pascal(text: str) -> str:
     """``partner.v2.Organization`` -> ``PartnerV2Organization``; empty string if nothing is left."""
     return "".join(w[:1].upper() + w[1:] for w in _join_digits(words(text)))

@@ -116,6 +116,7 @@ def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | N
         # It passed: the next run's baseline.
         text = raw.decode("utf-8-sig", "replace") if raw is not None else ""
         cache.document_cache().put(Baseline(document.sha256, document.root, text))
+        cache.api_cache().put(document.sha256, package, result.api)
         timer.lap("store caches")
         timer.report(cached=False)
         return result

@@ -394,3 +394,28 @@ def test_an_edited_method_costs_only_that_method(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(black, "format_str", real)
     assert result["m.py"] == black.format_str(edited, mode=fmt.mode())
     assert len(seen) == 1 and seen[0].startswith("async def coroutine")
+
+
+def test_the_change_summary_is_the_same_with_the_cached_api(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.read_text()
+    spec.write_text(text)
+    out = tmp_path / "out"
+
+    def summary(*extra: str) -> str:
+        assert cli.main(["generate", str(spec), "--out", str(out), "--package", "nullable_client", *extra]) == 0
+        return capsys.readouterr().out.split("\n", 1)[1]
+
+    cache_dir = str(tmp_path / "cache")
+    summary("--cache-dir", cache_dir)
+    assert (tmp_path / "cache").glob("*.api")
+    new_path = "paths:\n  /zz-new:\n    get:\n      operationId: zzNew\n      responses:\n        '204':\n          description: ok\n"
+    edited = text.replace("paths:\n", new_path, 1)
+    assert edited != text
+    spec.write_text(edited)
+    with_cache = summary("--cache-dir", cache_dir)
+    spec.write_text(text)
+    summary("--no-cache")
+    spec.write_text(edited)
+    assert summary("--no-cache") == with_cache
+    assert "1 compatible" in with_cache
