@@ -165,7 +165,7 @@ def test_cli_generate_twice_uses_the_cache(tmp_path: Path, capsys: pytest.Captur
     out, cache_dir = tmp_path / "out", tmp_path / "cache"
     args = ["generate", str(SPEC), "--out", str(out), "--package", "nullable_client", "--cache-dir", str(cache_dir)]
     assert cli.main(args) == 0
-    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".document", ".format", ".tree", ".tree-key"]
+    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".api", ".document", ".format", ".tree", ".tree-key"]
     assert cli.main(args) == 0
     assert "already up to date" in capsys.readouterr().out
     other = tmp_path / "cache2"
