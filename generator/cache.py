@@ -145,6 +145,26 @@ def write_store(path: Path, data: Mapping[str, Any]) -> bool:
     return _write_atomic(path, _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
 
 
+def _read_checked(path: Path, magic: bytes) -> bytes | None:
+    """The payload of a binary store (``magic``, sha256 of the payload, newline, payload), or
+    None when it is missing, unreadable, of another kind or damaged."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    head = len(magic) + 64
+    if not raw.startswith(magic) or raw[head : head + 1] != b"\n":
+        return None
+    payload = raw[head + 1 :]
+    if hashlib.sha256(payload).hexdigest().encode("ascii") != raw[len(magic) : head]:
+        return None
+    return payload
+
+
+def _write_checked(path: Path, magic: bytes, payload: bytes) -> bool:
+    return _write_atomic(path, magic + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
+
+
 def _write_atomic(path: Path, blob: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -270,15 +290,8 @@ class DocumentCache:
 
     def get(self) -> Baseline | None:
         """The stored document, or None when there is none usable."""
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return None
-        head = len(self._MAGIC) + 64
-        if not raw.startswith(self._MAGIC) or raw[head : head + 1] != b"\n":
-            return None
-        payload = raw[head + 1 :]
-        if hashlib.sha256(payload).hexdigest().encode("ascii") != raw[len(self._MAGIC) : head]:
+        payload = _read_checked(self.path, self._MAGIC)
+        if payload is None:
             return None
         try:
             data = marshal.loads(payload)
@@ -303,7 +316,7 @@ class DocumentCache:
             )
         except ValueError:  # not plain data (cannot happen for a parsed spec); just no entry
             return
-        _write_atomic(self.path, self._MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
+        _write_checked(self.path, self._MAGIC, payload)
 
 
 class ApiCache:
@@ -321,15 +334,8 @@ class ApiCache:
         self.path = path
 
     def get(self, sha256_hex: str, package: str) -> Any | None:
-        try:
-            raw = self.path.read_bytes()
-        except OSError:
-            return None
-        head = len(self._MAGIC) + 64
-        if not raw.startswith(self._MAGIC) or raw[head : head + 1] != b"\n":
-            return None
-        payload = raw[head + 1 :]
-        if hashlib.sha256(payload).hexdigest().encode("ascii") != raw[len(self._MAGIC) : head]:
+        payload = _read_checked(self.path, self._MAGIC)
+        if payload is None:
             return None
         try:
             data = pickle.loads(payload)
@@ -344,7 +350,7 @@ class ApiCache:
             payload = pickle.dumps({"key": (generator_fingerprint(), sha256_hex, package), "api": api}, protocol=5)
         except Exception:  # not picklable: just no entry
             return
-        _write_atomic(self.path, self._MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload)
+        _write_checked(self.path, self._MAGIC, payload)
 
 
 _LOCAL_REF = re.compile(rb"""["']?\$ref["']?[ \t]*:[ \t]*["']?#""")
