@@ -21,8 +21,8 @@ from typing import Any
 
 import jinja2
 
-from . import TEMPLATES, docs
-from .ir import Api, FieldDef, Import, ModelDef, Operation, Resource, py_literal
+from . import TEMPLATES, docs, layout
+from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
 
 STATIC_FILES = (
     "_base_client.py",
@@ -53,37 +53,16 @@ def docstring(text: str, indent: int | None = None) -> str:
     ``indent`` is given where the literal is a real docstring (the first statement of a class or
     function body, indented that many spaces). black re-indents such a docstring's later lines
     to the body and drops trailing spaces; doing it here, where that is plain (see
-    :func:`_laid_out`), leaves black nothing to change, which makes formatting much cheaper.
+    :func:`generator.layout.docstring_body`), leaves black nothing to change, which makes
+    formatting much cheaper.
     The value changes only as black would change it anyway.
     """
     body = text.replace("\\", "\\\\").replace('"', '\\"')
     body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", body)
     body = body.replace("\t", "    ")
     if indent is not None and "\n" in body:
-        body = _laid_out(body, " " * indent) or body
+        body = layout.docstring_body(body, " " * indent) or body
     return '"""' + body + '"""'
-
-
-_DOCSTRING_LINE_LENGTH = 100
-"""The format stage's line length (black moves closing quotes that would pass it)."""
-
-
-def _laid_out(body: str, pad: str) -> str | None:
-    """A multi-line docstring body with its later lines indented by ``pad``, or None where the
-    layout is not plain (leading space or a quote at either end, a line ending in a backslash)."""
-    lines = [line.rstrip(" ") for line in body.split("\n")]
-    if not lines[0] or lines[0][0] == " " or body[0] == '"' or body.rstrip(" \n")[-1:] in ('"', "\\"):
-        return None
-    if any(line.endswith("\\") for line in lines):
-        return None
-    rest = lines[1:]
-    margin = min((len(line) - len(line.lstrip(" ")) for line in rest if line), default=0)
-    laid = [lines[0]] + [pad + line[margin:] if line else "" for line in rest]
-    if not rest[-1]:
-        laid[-1] = pad  # the closing quotes on a line of their own, indented
-    elif len(laid[-1]) + 3 > _DOCSTRING_LINE_LENGTH:
-        laid.append(pad)  # they would pass the line length: on a line of their own
-    return "\n".join(laid)
 
 
 def md_cell(text: str) -> str:
@@ -243,10 +222,10 @@ def environment() -> jinja2.Environment:
         fence=fence,
         json=lambda value: json.dumps(value, ensure_ascii=False),
         isorted=lambda names: sorted(names, key=_isort_key),
-        fit=fit,
-        dict_argument=dict_argument,
-        field_line=field_line,
-        exploded_tuple=exploded_tuple,
+        fit=layout.fit,
+        dict_argument=layout.dict_argument,
+        field_line=layout.field_line,
+        exploded_tuple=layout.exploded_tuple,
         format_async=lambda name: [name, f"Async{name}"],
     )
     env.tests["model_def"] = lambda value: isinstance(value, ModelDef)
@@ -277,70 +256,9 @@ def import_lines(imports: Iterable[Import], *, depth: int = 0) -> list[str]:
         names = sorted(by_module[module], key=_isort_key)
         plain = [n for n in names if " as " not in n]
         if plain:
-            lines.append(import_statement(module, plain))
+            lines.append(layout.import_statement(module, plain))
         lines.extend(f"from {module} import {n}" for n in names if " as " in n)
     return lines
-
-
-LINE_LENGTH = 100
-"""The format stage's line length; the helpers below lay lines out for it, as black would."""
-
-
-def import_statement(module: str, names: Sequence[str], indent: int = 0) -> str:
-    """``from module import a, b``, or one name per line in parentheses when that is too long.
-
-    That is black's layout of an import: writing it so here leaves black nothing to change.
-    """
-    line = f"from {module} import {', '.join(names)}"
-    if indent + len(line) <= LINE_LENGTH:
-        return line
-    pad = " " * indent
-    return f"from {module} import (\n" + "".join(f"{pad}    {name},\n" for name in names) + f"{pad})"
-
-
-def fit(parts: Sequence[str], indent: int) -> str:
-    """``head``, ``inside`` and ``tail`` on one line when it fits at ``indent``, else ``inside``
-    on a line of its own between them (black's layout of a call with one long argument, when the
-    argument fits there; otherwise the one-line form is left for black to lay out)."""
-    head, inside, tail = parts
-    one_line = indent + len(head) + len(inside) + len(tail) <= LINE_LENGTH
-    if one_line or indent + 4 + len(inside) > LINE_LENGTH or indent + len(head) > LINE_LENGTH or "\n" in inside:
-        return head + inside + tail
-    pad = " " * indent
-    return f"{head}\n{pad}    {inside}\n{pad}{tail}"
-
-
-def field_line(field: FieldDef) -> str:
-    """``name: annotation = default`` of a model field (at four spaces), a long ``Field(...)``
-    laid out by :func:`fit`."""
-    line = f"{field.name}: {field.annotation}"
-    default = field.default
-    if default is None:
-        return line
-    if default.startswith("Field(") and default.endswith(")"):
-        return fit((f"{line} = Field(", default[len("Field(") : -1], ")"), 4)
-    return f"{line} = {default}"
-
-
-def dict_argument(params: Iterable[Any], indent: int, keyword: str = "") -> str:
-    """``keyword={"wire": name, ...},`` for a call's argument list, one entry per line when it
-    does not fit on one (black's layout of a dict display it has to split)."""
-    entries = [f"{py_literal(p.wire_name)}: {p.name}" for p in params]
-    head = f"{keyword}=" if keyword else ""
-    line = f"{head}{{{', '.join(entries)}}},"
-    if indent + len(line) <= LINE_LENGTH or not entries:
-        return line
-    pad = " " * indent
-    return f"{head}{{\n" + "".join(f"{pad}    {entry},\n" for entry in entries) + f"{pad}}},"
-
-
-def exploded_tuple(items: Sequence[str], indent: int) -> str:
-    """A tuple literal of ``items`` as black leaves one written with a trailing comma: ``()``,
-    ``(a,)``, or one item per line."""
-    if len(items) < 2:
-        return "(" + "".join(f"{item}," for item in items) + ")"
-    pad = " " * indent
-    return "(\n" + "".join(f"{pad}    {item},\n" for item in items) + f"{pad})"
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -504,7 +422,7 @@ def render(
             "package/__init__.py.jinja",
             exported=sorted(top_exports, key=_isort_key),
             lazy_imports=[
-                import_statement(f".{module}", sorted((n for n, m in lazy_exports.items() if m == module), key=_isort_key), 4)
+                layout.import_statement(f".{module}", sorted((n for n, m in lazy_exports.items() if m == module), key=_isort_key), 4)
                 for module in sorted(set(lazy_exports.values()))
             ],
             lazy_names=sorted(lazy_exports.items()),
