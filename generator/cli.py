@@ -119,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     # What the change means for callers, against the spec that produced the current output
     # (computed before write() replaces that copy). A first run has nothing to compare with,
     # and then skips importing the differ (it brings the spec validator with it).
-    summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package, cache=cache)
+    summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package)
     diff = write(files, args.out)
     if diff.clean:
         print(f"{args.out}: already up to date ({len(files)} files)")
@@ -134,9 +134,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 
-def _changes_since(
-    previous_spec: Path, spec: Path, result: Generation, *, package: str, cache: Cache | None
-) -> str | None:
+def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> str | None:
     """The summary of API changes from the spec that produced the output to ``spec``.
 
     The new side is what this run just built. The old side is the cache's copy of the last
@@ -155,7 +153,7 @@ def _changes_since(
     baseline = result.baseline
     if baseline is not None and baseline.sha256 == hashlib.sha256(previous).hexdigest():
         old_doc = Document(file=previous_spec.name, root=baseline.root, sha256=baseline.sha256)
-        kept = cache.api_cache().get(baseline.sha256, package) if cache is not None else None
+        kept = result.previous_api
         if isinstance(kept, Api):  # as built from the copy: only the file name differs
             old = (old_doc, dataclasses.replace(kept, spec_file=previous_spec.name))
         else:

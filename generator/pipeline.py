@@ -11,6 +11,7 @@ input is served from the tree cache and black's output from the format cache.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -60,13 +61,14 @@ PREVIOUS_SPEC = ".partner-codegen-spec"
 @dataclass(frozen=True)
 class Generation:
     """What one run produced: the files, and (unless served whole from the tree cache) the
-    document and API they came from, plus the previous generation's document if the cache had
-    it, so a caller can compare the two without loading or building anything again."""
+    document and API they came from, plus the previous generation's document and API if the
+    cache had them, so a caller can compare the two without loading or building anything again."""
 
     files: dict[str, str]
     document: Document | None
     api: Api | None
     baseline: Baseline | None
+    previous_api: Api | None = None
 
 
 def generate_tree(
@@ -87,7 +89,7 @@ def generate(
     """
     result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache)
     files = {**result.files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
-    return Generation(files, result.document, result.api, result.baseline)
+    return dataclasses.replace(result, files=files)
 
 
 def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | None) -> Generation:
@@ -113,10 +115,14 @@ def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | N
         # Store only if load() parsed exactly the bytes the key was made from.
         if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest():
             trees.put(key, result.files)
-        # It passed: the next run's baseline.
+        # It passed: the next run's baseline (the previous one's API is read before it goes).
+        apis = cache.api_cache()
+        baseline = result.baseline
+        previous_api = apis.get(baseline.sha256, package) if baseline is not None else None
         text = raw.decode("utf-8-sig", "replace") if raw is not None else ""
         cache.document_cache().put(Baseline(document.sha256, document.root, text))
-        cache.api_cache().put(document.sha256, package, result.api)
+        apis.put(document.sha256, package, result.api)
+        result = dataclasses.replace(result, previous_api=previous_api)
         timer.lap("store caches")
         timer.report(cached=False)
         return result

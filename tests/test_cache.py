@@ -396,7 +396,9 @@ def test_an_edited_method_costs_only_that_method(tmp_path: Path, monkeypatch: py
     assert len(seen) == 1 and seen[0].startswith("async def coroutine")
 
 
-def test_the_change_summary_is_the_same_with_the_cached_api(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_change_summary_is_the_same_with_the_cached_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = tmp_path / "spec.yaml"
     text = SPEC.read_text()
     spec.write_text(text)
@@ -413,7 +415,16 @@ def test_the_change_summary_is_the_same_with_the_cached_api(tmp_path: Path, caps
     edited = text.replace("paths:\n", new_path, 1)
     assert edited != text
     spec.write_text(edited)
+    builds: list[object] = []
+    real_build = pipeline.build
+
+    def counting_build(*args: object, **kwargs: object) -> object:
+        builds.append(args)
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "build", counting_build)
     with_cache = summary("--cache-dir", cache_dir)
+    assert len(builds) == 1  # the new API only: the previous one came from the cache
     spec.write_text(text)
     summary("--no-cache")
     spec.write_text(edited)
