@@ -106,7 +106,15 @@ def _run(args: argparse.Namespace) -> int:
     if not args.package.isidentifier():
         raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
     cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
-    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache)
+    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False)
+    try:
+        return _deliver(args, result)
+    finally:
+        result.finish()  # the cache entries a child process writes meanwhile
+
+
+def _deliver(args: argparse.Namespace, result: Generation) -> int:
+    """Compare or write the generated files, and say what changed."""
     files = result.files
     if args.command == "check":
         diff = compare(files, args.out)

@@ -23,12 +23,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import itertools
+import sys
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .cache import FormatCache, library_version
-from .parallel import fork_map, max_jobs
+from .parallel import Worker, fork_map, max_jobs
 
 if TYPE_CHECKING:
     from black.mode import Mode
@@ -80,7 +81,12 @@ def cache_key(text: str, line_length: int = LINE_LENGTH, *, targets: bool = True
 
 
 def format_snippets(
-    texts: list[str], *, line_length: int = DOC_LINE_LENGTH, cache: FormatCache | None = None, jobs: int | None = None
+    texts: list[str],
+    *,
+    line_length: int = DOC_LINE_LENGTH,
+    cache: FormatCache | None = None,
+    jobs: int | None = None,
+    helper: Worker | None = None,
 ) -> list[str]:
     """black's output for each snippet of example code (a snippet black rejects stays as written).
 
@@ -92,7 +98,7 @@ def format_snippets(
     keys = [cache_key(text, line_length, targets=False) for text in texts]
     out: list[str | None] = [store.get(key) for key in keys]
     todo = {key: (text, line_length, False) for key, text, done in zip(keys, texts, out, strict=True) if done is None}
-    formatted = _format_all(todo, jobs=max_jobs() if jobs is None else jobs)
+    formatted = _format_all(todo, jobs=max_jobs() if jobs is None else jobs, helper=helper)
     for key, result in formatted.items():
         if result is not None:
             store.put(key, result)
@@ -108,11 +114,13 @@ def format_tree(
     cache: FormatCache | None = None,
     jobs: int | None = None,
     preformatted: frozenset[str] = frozenset(),
+    helper: Worker | None = None,
 ) -> dict[str, str]:
     """Return ``files`` with every ``.py`` file formatted (by black, or from ``cache``).
 
     Paths in ``preformatted`` are already black's output (hand-written runtime files kept
-    formatted in the repository, which a test checks) and pass through unchanged.
+    formatted in the repository, which a test checks) and pass through unchanged. ``helper``
+    (from :func:`start_helper`) takes a share of black's work, or all of a small batch.
     """
     store = cache if cache is not None else FormatCache(None)
     out = dict(files)
@@ -133,7 +141,9 @@ def format_tree(
                     todo[piece.key] = piece
         pending[path] = (key, plan)
     formatted = _format_all(
-        {k: (p.text, p.line_length, True) for k, p in todo.items()}, jobs=max_jobs() if jobs is None else jobs
+        {k: (p.text, p.line_length, True) for k, p in todo.items()},
+        jobs=max_jobs() if jobs is None else jobs,
+        helper=helper,
     )
     for path, (key, plan) in pending.items():
         outputs = [[formatted[p.key] if p.key in formatted else store.get(p.key) for p in pieces] for pieces in plan]
@@ -358,16 +368,45 @@ def _format_one(item: tuple[str, tuple[str, int, bool]]) -> str | None:
         return None
 
 
-def _format_all(todo: dict[str, tuple[str, int, bool]], *, jobs: int) -> dict[str, str | None]:
+def _format_all(
+    todo: dict[str, tuple[str, int, bool]], *, jobs: int, helper: Worker | None = None
+) -> dict[str, str | None]:
     """black's output for every ``(text, line length, target versions?)`` in ``todo`` (None where
-    black rejects it)."""
+    black rejects it).
+
+    A small batch is formatted by the ``helper`` when there is one (it imported black while
+    this process did other work), else here; a large one is shared out (:func:`fork_map`).
+    """
     if not todo:
         return {}
     items = list(todo.items())
     weights = [len(text) for _, (text, _, _) in items]
-    if sum(weights) < PARALLEL_MIN_CHARS:
-        jobs = 1
+    if helper is not None and helper.alive and jobs > 1 and sum(weights) < PARALLEL_MIN_CHARS:
+        results = helper.submit(_format_items, items).result()
     else:
-        import black  # noqa: F401  (imported once here, inherited by the workers)
-    results = fork_map(_format_one, items, weights, jobs=jobs)
+        if sum(weights) < PARALLEL_MIN_CHARS:
+            jobs = 1
+        else:
+            import black  # noqa: F401  (imported once here, inherited by the workers)
+        results = fork_map(_format_one, items, weights, jobs=jobs, helper=helper)
     return {key: result for (key, _), result in zip(items, results, strict=True)}
+
+
+def _format_items(items: list[tuple[str, tuple[str, int, bool]]]) -> list[str | None]:
+    return [_format_one(item) for item in items]
+
+
+def prepare_black() -> None:
+    """Import black and format one line: what the first real call would otherwise pay for."""
+    import black
+
+    black.format_str("x = 1\n", mode=mode())
+
+
+def start_helper() -> Worker | None:
+    """A :class:`~generator.parallel.Worker` that imports black at once, or None where that
+    gains nothing (black is already imported here, or only one process may run)."""
+    if "black" in sys.modules or max_jobs() < 2:
+        return None
+    worker = Worker(prepare_black)
+    return worker if worker.alive else None

@@ -498,16 +498,15 @@ def _set_ref(node: Any, where: tuple[str | int, ...], ref: str) -> None:
 def check_refs(doc: Document) -> Iterator[SpecError]:
     """Every ``$ref`` must be local and point at a node; chains of refs must not loop."""
     for ref, where in _walk_refs(doc.root, ()):
-        at = pointer(*where, "$ref")
         if not ref.startswith("#"):
-            yield SpecError(doc.file, at, f"$ref {ref!r} could not be bundled")
+            yield SpecError(doc.file, pointer(*where, "$ref"), f"$ref {ref!r} could not be bundled")
             continue
         try:
             target = doc.deref({"$ref": ref})
             if not isinstance(target, dict) and where[-1:] != ("mapping",):
                 kind = {str: "a string", list: "a list", bool: "a boolean", int: "a number", float: "a number"}.get(type(target), "null")
-                yield SpecError(doc.file, at, f"$ref {ref!r} points at {kind}, not a schema")
+                yield SpecError(doc.file, pointer(*where, "$ref"), f"$ref {ref!r} points at {kind}, not a schema")
         except RefCycleError:
-            yield SpecError(doc.file, at, f"$ref {ref!r} leads to a cycle of references that never reaches a schema")
+            yield SpecError(doc.file, pointer(*where, "$ref"), f"$ref {ref!r} leads to a cycle of references that never reaches a schema")
         except KeyError:
-            yield SpecError(doc.file, at, f"$ref {ref!r} does not resolve")
+            yield SpecError(doc.file, pointer(*where, "$ref"), f"$ref {ref!r} does not resolve")

@@ -18,7 +18,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, Generic, TypeVar
 
@@ -96,17 +96,20 @@ class Background(Generic[R]):
                 self._error = exc
 
     def result(self) -> R:
+        """The value (the same one on every call; ``fn`` runs here at most once)."""
         child, self._child = self._child, None
         if child is not None:
             values = _finish(*child)
             if values is not None:
-                value: R = values[0]
-                return value
-            return self._fn()
+                self._done = (values[0],)
         if self._error is not None:
             raise self._error
         if self._done is None:
-            return self._fn()
+            try:
+                self._done = (self._fn(),)
+            except Exception as exc:
+                self._error = exc
+                raise
         return self._done[0]
 
     def cancel(self) -> None:
@@ -116,12 +119,16 @@ class Background(Generic[R]):
             _kill(*child)
 
 
-def fork_map(fn: Callable[[T], R], items: Sequence[T], weights: Sequence[int], *, jobs: int) -> list[R]:
+def fork_map(
+    fn: Callable[[T], R], items: Sequence[T], weights: Sequence[int], *, jobs: int, helper: Worker | None = None
+) -> list[R]:
     """``[fn(item) for item in items]``, shared among up to ``jobs`` processes (this one included).
 
     Items are dealt out by weight, heaviest first, to whichever process has the least work so
     far; each process handles its share in order. ``fn`` must be deterministic: a share whose
-    child fails is simply redone here.
+    child fails is simply redone here. A ``helper`` (a :class:`Worker` started earlier, whose
+    imports are done) takes the second share instead of a newly forked child; ``fn`` and the
+    items must then pickle.
     """
     workers = min(jobs, len(items))
     if workers <= 1 or not can_fork():
@@ -135,11 +142,19 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], weights: Sequence[int], *
     gc.freeze()  # children then leave the inherited objects' pages shared with this process
     children: list[tuple[list[int], tuple[int, int]]] = []
     results: list[Any] = [None] * len(items)
+    helped: tuple[list[int], Call[list[R]]] | None = None
     try:
-        for share in shares[1:]:
+        rest = shares[1:]
+        if helper is not None and helper.alive:
+            helped = (rest[0], helper.submit(_apply_all, fn, [items[i] for i in rest[0]], range(len(rest[0]))))
+            rest = rest[1:]
+        for share in rest:
             children.append((share, _start(functools.partial(_apply_all, fn, items, share))))
         for index in shares[0]:
             results[index] = fn(items[index])
+        if helped is not None:
+            for index, value in zip(helped[0], helped[1].result(), strict=True):
+                results[index] = value
         for share, child in children:
             values = _finish(*child)
             if values is None or len(values) != len(share):
@@ -154,30 +169,172 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], weights: Sequence[int], *
     return results
 
 
-def _apply_all(fn: Callable[[T], R], items: Sequence[T], share: list[int]) -> list[R]:
+def _apply_all(fn: Callable[[T], R], items: Sequence[T], share: Iterable[int]) -> list[R]:
     return [fn(items[i]) for i in share]
+
+
+class Call(Generic[R]):
+    """One call sent to a :class:`Worker`; :meth:`result` waits for its value."""
+
+    def __init__(self, worker: Worker, fn: Callable[..., R], args: tuple[Any, ...]) -> None:
+        self._worker = worker
+        self._fn = fn
+        self._args = args
+        self._value: tuple[R] | None = None
+
+    def result(self) -> R:
+        """The call's value: the worker's, or (if the worker failed to deliver) computed here."""
+        if self._value is None:
+            self._worker._collect(self)
+        if self._value is None:  # the worker failed: the same deterministic call, here
+            self._value = (self._fn(*self._args),)
+        return self._value[0]
+
+
+class Worker:
+    """A forked child that gets ready while this process goes on, then runs calls sent to it.
+
+    ``prepare()`` runs first in the child: slow imports (black takes over 0.1 s) then happen
+    on the other CPU while this process loads and renders the spec, instead of on the way to
+    the first formatted file. Calls (a picklable function and arguments) are run one at a
+    time, in order; their values come back pickled. Anywhere forking is not possible, and for
+    every call after the child failed in any way (crashed, was killed, raised, or sent what
+    does not unpickle), calls run here instead, so values never depend on the worker.
+    :meth:`close` ends it.
+    """
+
+    def __init__(self, prepare: Callable[[], object]) -> None:
+        self._pid = 0
+        self._requests = self._replies = -1
+        self._waiting: list[Call[Any]] = []
+        if not can_fork():
+            return
+        requests_in, requests_out = os.pipe()  # (read end, write end)
+        replies_in, replies_out = os.pipe()
+        pid = _fork(lambda: _serve(prepare, requests_in, replies_out), close=(requests_out, replies_in))
+        os.close(requests_in)
+        os.close(replies_out)
+        self._pid, self._requests, self._replies = pid, requests_out, replies_in
+
+    @property
+    def alive(self) -> bool:
+        return self._pid != 0
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Call[R]:
+        """Send ``fn(*args)`` to the worker (after collecting any earlier call, so that neither
+        side ever waits to write while the other does)."""
+        call: Call[R] = Call(self, fn, args)
+        if self._waiting:
+            self._collect(self._waiting[-1])
+        if self.alive:
+            try:
+                _write_frame(self._requests, pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL))
+                self._waiting.append(call)
+            except Exception:
+                self.close()
+        return call
+
+    def _collect(self, call: Call[Any]) -> None:
+        """Read replies, in order, up to and including ``call``'s (none if the worker failed)."""
+        while self.alive and any(waiting is call for waiting in self._waiting):
+            first = self._waiting.pop(0)
+            try:
+                message = pickle.loads(_read_frame(self._replies))
+            except Exception:
+                message = None
+            if isinstance(message, tuple) and len(message) == 2 and message[0] == "ok":
+                first._value = (message[1],)
+            else:
+                self.close()  # this call and every later one run here
+
+    def close(self) -> None:
+        """Let the worker end (it exits when its request pipe closes), and wait for it."""
+        pid, self._pid = self._pid, 0
+        self._waiting.clear()
+        for fd in (self._requests, self._replies):
+            if fd >= 0:
+                with suppress(OSError):
+                    os.close(fd)
+        self._requests = self._replies = -1
+        if pid:
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            _reap(pid)
+
+
+def _serve(prepare: Callable[[], object], requests: int, replies: int) -> None:
+    """The worker's loop: get ready, then answer each request until the pipe closes."""
+    with suppress(Exception):  # a failed import fails the calls that need it, and they rerun here
+        prepare()
+    while True:
+        try:
+            frame = _read_frame(requests)
+        except EOFError:
+            return
+        try:
+            fn, args = pickle.loads(frame)
+            reply = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            reply = pickle.dumps(_FAILED)
+        _write_frame(replies, reply)
+
+
+def _write_frame(fd: int, data: bytes) -> None:
+    view = memoryview(len(data).to_bytes(8, "little") + data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_frame(fd: int) -> bytes:
+    size = int.from_bytes(_read_exactly(fd, 8), "little")
+    return _read_exactly(fd, size)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    left = size
+    while left:
+        block = os.read(fd, min(left, 1 << 20))
+        if not block:
+            raise EOFError("the other end closed the pipe")
+        chunks.append(block)
+        left -= len(block)
+    return b"".join(chunks)
 
 
 def _start(work: Callable[[], list[Any]]) -> tuple[int, int]:
     """Fork a child that runs ``work`` and writes its pickled result to a pipe; (pid, read end)."""
     read_end, write_end = os.pipe()
+
+    def deliver() -> None:
+        try:
+            payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            payload = pickle.dumps(_FAILED)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+
+    pid = _fork(deliver, close=(read_end,))
+    os.close(write_end)
+    return pid, read_end
+
+
+def _fork(body: Callable[[], None], *, close: Sequence[int]) -> int:
+    """Fork; the child closes ``close`` (the parent's pipe ends), runs ``body`` and exits
+    (status 0 if ``body`` returned). Returns the child's pid, in the parent only."""
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller
         status = 1
         try:
-            os.close(read_end)
+            for fd in close:
+                os.close(fd)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            try:
-                payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:
-                payload = pickle.dumps(_FAILED)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
+            body()
             status = 0
         finally:
             os._exit(status)
-    os.close(write_end)
-    return pid, read_end
+    return pid
 
 
 def _finish(pid: int, read_end: int) -> list[Any] | None:

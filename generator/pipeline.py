@@ -26,7 +26,7 @@ from . import format as fmt
 from .cache import Baseline, Cache, tree_key
 from .errors import SpecError, SpecErrors
 from .load import Document, load, load_since
-from .parallel import Background, gc_tuned
+from .parallel import Background, Worker, gc_tuned
 
 if TYPE_CHECKING:
     from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
@@ -69,6 +69,13 @@ class Generation:
     api: Api | None
     baseline: Baseline | None
     previous_api: Api | None = None
+    storing: Background[None] | None = None
+    """The cache stores still being written beside the caller (see ``generate(wait=False)``)."""
+
+    def finish(self) -> None:
+        """Wait until the caches are stored (at once if they already are)."""
+        if self.storing is not None:
+            self.storing.result()
 
 
 def generate_tree(
@@ -79,17 +86,27 @@ def generate_tree(
 
 
 def generate(
-    spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
+    spec: Path,
+    *,
+    package: str = DEFAULT_PACKAGE,
+    doc_style: str = "current",
+    cache: Cache | None = None,
+    wait: bool = True,
 ) -> Generation:
     """load -> validate -> model -> render -> format; raises SpecErrors for bad input.
 
     The files are the generated package plus a copy of the spec. ``doc_style`` picks the
     layout of the resource pages in ``docs/``: ``current`` or ``legacy``. ``cache`` (default
-    none) serves unchanged inputs without running the stages again.
+    none) serves unchanged inputs without running the stages again. With ``wait=False`` the
+    new cache entries are written by a child process while the caller goes on (writing the
+    files, say); the caller must then call :meth:`Generation.finish` before it exits.
     """
     result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache)
     files = {**result.files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
-    return dataclasses.replace(result, files=files)
+    result = dataclasses.replace(result, files=files)
+    if wait:
+        result.finish()
+    return result
 
 
 def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | None) -> Generation:
@@ -112,23 +129,44 @@ def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | N
         result = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer)
         document = result.document
         assert document is not None
-        # Store only if load() parsed exactly the bytes the key was made from.
-        if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest():
-            trees.put(key, result.files)
-        # It passed: the next run's baseline (the previous one's API is read before it goes).
+        # The previous generation's API, for the change summary: its bytes are read before the
+        # new one replaces them, and decoded while a child process writes the new entries.
         apis = cache.api_cache()
         baseline = result.baseline
-        previous_api = apis.get(baseline.sha256, package) if baseline is not None else None
+        previous = apis.read() if baseline is not None else None
         text = raw.decode("utf-8-sig", "replace") if raw is not None else ""
-        cache.document_cache().put(Baseline(document.sha256, document.root, text))
-        apis.put(document.sha256, package, result.api)
-        result = dataclasses.replace(result, previous_api=previous_api)
-        timer.lap("store caches")
+        # Store the tree only if load() parsed exactly the bytes the key was made from.
+        tree_key_to_store = key if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest() else None
+
+        def store() -> None:
+            if tree_key_to_store is not None:
+                trees.put(tree_key_to_store, result.files)
+            # It passed: the next run's baseline.
+            cache.document_cache().put(Baseline(document.sha256, document.root, text))
+            apis.put(document.sha256, package, result.api)
+
+        storing = Background(store)
+        previous_api = apis.decode(previous, baseline.sha256, package) if previous is not None and baseline is not None else None
+        result = dataclasses.replace(result, previous_api=previous_api, storing=storing)
+        timer.lap("store caches (started)")
         timer.report(cached=False)
         return result
 
 
 def _generate(spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer) -> Generation:
+    # black's import (over 0.1 s) happens in a helper on the other CPU while this process
+    # loads, models and renders; the helper then formats small batches, or shares large ones.
+    helper = fmt.start_helper()
+    try:
+        return _run_stages(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, helper=helper)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _run_stages(
+    spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer, helper: Worker | None
+) -> Generation:
     baseline = cache.document_cache().get() if cache is not None else None
     timer.lap("read the last generation's document")
     document = load_since(spec, baseline) if baseline is not None else load(spec)
@@ -150,10 +188,10 @@ def _generate(spec: Path, *, package: str, doc_style: str, cache: Cache | None, 
                 examples=examples,
                 errors=errors,
                 doc_style=doc_style,
-                snippets=functools.partial(fmt.format_snippets, cache=store),
+                snippets=functools.partial(fmt.format_snippets, cache=store, helper=helper),
             )
             timer.lap("render")
-            files = fmt.format_tree(rendered, cache=store, preformatted=stages.verbatim_paths(package))
+            files = fmt.format_tree(rendered, cache=store, preformatted=stages.verbatim_paths(package), helper=helper)
             timer.lap("format")
         except Exception:
             problems, _ = validation.result()  # a bad spec explains the failure better than any stage

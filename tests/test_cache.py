@@ -8,6 +8,8 @@ it whole, and the parallel map equals the plain one.
 
 from __future__ import annotations
 
+import os
+import signal
 import textwrap
 from pathlib import Path
 
@@ -251,8 +253,60 @@ def test_parallel_map_equals_the_plain_one() -> None:
     }
 
 
-def test_background_gives_the_value_or_the_error() -> None:
+def _square(x: int) -> int:
+    return x * x
+
+
+def _fails_in_child(parent: int) -> int:
+    if os.getpid() != parent:
+        raise RuntimeError("only in the worker")
+    return 7
+
+
+def test_worker_answers_calls_in_order_and_falls_back_here() -> None:
+    worker = parallel.Worker(lambda: None)
+    try:
+        assert worker.alive == parallel.can_fork()
+        calls = [worker.submit(_square, i) for i in range(5)]
+        assert [c.result() for c in calls] == [0, 1, 4, 9, 16]
+        # A call that fails in the worker is run here instead; later calls run here too.
+        assert worker.submit(_fails_in_child, os.getpid()).result() == 7
+        assert not worker.alive
+        assert worker.submit(_square, 3).result() == 9
+    finally:
+        worker.close()
+
+
+def test_a_killed_worker_costs_nothing_but_time() -> None:
+    worker = parallel.Worker(lambda: None)
+    if not worker.alive:
+        pytest.skip("cannot fork here")
+    os.kill(worker._pid, signal.SIGKILL)
+    assert worker.submit(_square, 12).result() == 144
+    assert not worker.alive
+    worker.close()
+
+
+def test_the_format_helper_gives_what_black_gives() -> None:
+    items = [f"x{i} = [ {i} ]\n" for i in range(12)]
+    expected = {f"m{i}.py": black.format_str(t, mode=fmt.mode()) for i, t in enumerate(items)}
+    helper = parallel.Worker(fmt.prepare_black)
+    try:
+        assert fmt.format_tree({f"m{i}.py": t for i, t in enumerate(items)}, jobs=2, helper=helper) == expected
+        big = {f"m{i}.py": t * 200 for i, t in enumerate(items[:3])}  # above the parallel threshold
+        assert fmt.format_tree(big, jobs=2, helper=helper) == {k: black.format_str(v, mode=fmt.mode()) for k, v in big.items()}
+        assert fmt.format_snippets(["f( 1 )\n"], jobs=2, helper=helper) == ["f(1)\n"]
+    finally:
+        helper.close()
+
+
+def test_background_gives_the_value_or_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parallel.Background(lambda: 6 * 7).result() == 42
+    runs: list[int] = []
+    monkeypatch.setenv("PARTNER_CODEGEN_JOBS", "1")  # here, so the runs can be counted
+    once = parallel.Background(lambda: runs.append(1) or len(runs))
+    assert (once.result(), once.result(), runs) == (1, 1, [1])
+    monkeypatch.delenv("PARTNER_CODEGEN_JOBS")
 
     def fails() -> int:
         raise ValueError("nope")
@@ -430,3 +484,29 @@ def test_the_change_summary_is_the_same_with_the_cached_api(
     spec.write_text(edited)
     assert summary("--no-cache") == with_cache
     assert "1 compatible" in with_cache
+
+
+def test_library_versions_are_what_importlib_metadata_says() -> None:
+    """The fingerprint's quick reading of versions agrees with the standard one."""
+    from importlib import metadata
+
+    from generator.cache import _LIBRARIES, library_version
+
+    for name in (*_LIBRARIES, "httpx", "PyYAML", "pydantic_core", "no-such-distribution"):
+        try:
+            expected = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = "absent"
+        assert library_version(name) == expected, name
+
+
+def test_caches_written_beside_the_caller_are_complete_after_finish(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache", "out")
+    result = pipeline.generate(SPEC, package="nullable_client", cache=cache, wait=False)
+    result.finish()
+    result.finish()  # a second call is harmless
+    stored = cache.document_cache().get()
+    assert stored is not None and stored.sha256 == result.document.sha256  # type: ignore[union-attr]
+    assert cache.api_cache().get(stored.sha256, "nullable_client") == result.api
+    again = pipeline.generate(SPEC, package="nullable_client", cache=cache)
+    assert again.api is None and again.files == result.files  # served whole from the tree cache
