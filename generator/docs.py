@@ -202,11 +202,30 @@ def body_field_order(api: Api, op: Operation) -> tuple[str, ...]:
 
 
 def _model(api: Api, name: str | None) -> ModelDef | None:
-    return next((m for m in api.models if m.name == name), None) if name else None
+    return _lookups(api)[1].get(name) if name else None
 
 
 def _definitions(api: Api) -> dict[str, ModelDef | AliasDef]:
-    return {d.name: d for d in api.definitions}
+    return _lookups(api)[0]
+
+
+_Lookups = tuple[dict[str, ModelDef | AliasDef], dict[str, ModelDef]]
+_last_lookups: list[tuple[Api, _Lookups]] = []
+
+
+def _lookups(api: Api) -> _Lookups:
+    """The API's definitions and models by name (first of a name wins), built once per API:
+    every method's docs look them up."""
+    if _last_lookups and _last_lookups[0][0] is api:
+        return _last_lookups[0][1]
+    definitions: dict[str, ModelDef | AliasDef] = {}
+    for d in api.definitions:
+        definitions.setdefault(d.name, d)
+    models: dict[str, ModelDef] = {}
+    for m in api.models:
+        models.setdefault(m.name, m)
+    _last_lookups[:] = [(api, (definitions, models))]
+    return definitions, models
 
 
 def json_type(texpr: TypeExpr | str, api: Api, _depth: int = 0) -> str:

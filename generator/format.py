@@ -42,6 +42,9 @@ DOC_LINE_LENGTH = 88
 """Code in the documentation is laid out for black's default width, as readers' own code is."""
 PARALLEL_MIN_CHARS = 24_000
 """Below this much text to format, forking a worker costs more than it saves."""
+HELPER_ALONE_MAX_CHARS = 100_000
+"""Up to this much text, a helper that has black imported formats it all rather than this
+process importing black too (the import costs as much as formatting about 35,000 characters)."""
 
 _NOT_SPLIT = ("fmt:", "yapf:", "\f", "\r")
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
@@ -375,13 +378,15 @@ def _format_all(
     black rejects it).
 
     A small batch is formatted by the ``helper`` when there is one (it imported black while
-    this process did other work), else here; a large one is shared out (:func:`fork_map`).
+    this process did other work), else here; a large one is shared out (:func:`fork_map`),
+    the helper taking a share.
     """
     if not todo:
         return {}
     items = list(todo.items())
     weights = [len(text) for _, (text, _, _) in items]
-    if helper is not None and helper.alive and jobs > 1 and sum(weights) < PARALLEL_MIN_CHARS:
+    alone = PARALLEL_MIN_CHARS if "black" in sys.modules else HELPER_ALONE_MAX_CHARS
+    if helper is not None and helper.alive and jobs > 1 and sum(weights) < alone:
         results = helper.submit(_format_items, items).result()
     else:
         if sum(weights) < PARALLEL_MIN_CHARS:

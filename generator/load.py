@@ -184,11 +184,14 @@ def _splice(text: str, previous: Baseline, name: str) -> dict[str, Any] | None:
     if text.lstrip().startswith("{") or "\t" in text:
         return None
     new, old = text.split("\n"), previous.text.split("\n")
-    first = 0
     limit = min(len(new), len(old))
+    # The first line that differs and the count of equal lines at the end, as line-by-line
+    # comparison gives them; the common prefix and suffix of the texts (compared in large
+    # slices, not 100,000 lines one by one) say where to start comparing lines.
+    first = text.count("\n", 0, _common_prefix(text, previous.text))
     while first < limit and new[first] == old[first]:
         first += 1
-    tail = 0
+    tail = min(text.count("\n", len(text) - _common_suffix(text, previous.text)), max(limit - first, 0))
     while tail < limit - first and new[-1 - tail] == old[-1 - tail]:
         tail += 1
     if first == len(new) == len(old):
@@ -199,7 +202,7 @@ def _splice(text: str, previous: Baseline, name: str) -> dict[str, Any] | None:
     # ``components`` (the lines before ``first`` are the same in both texts).
     level, floor = 0, -1
     container: tuple[str, ...] = ()
-    top = next((i for i in range(first, -1, -1) if _indent(new[i]) == 0), None)
+    top = next((i for i in range(first, -1, -1) if new[i][:1] not in _NOT_AT_TOP and _indent(new[i]) == 0), None)
     if top is not None and top < first:
         head = _SIMPLE_KEY.match(new[top])
         if head is not None and head.group(1) == "paths":
@@ -238,6 +241,46 @@ def _splice(text: str, previous: Baseline, name: str) -> dict[str, Any] | None:
     except SpecErrors:
         return None
     return _replace(previous.root, container, before, entries)
+
+
+_NOT_AT_TOP = ("", " ", "#")  # first characters of lines that hold no top-level key (a quick test)
+_SLICE = 1 << 16
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of ``a`` and ``b``."""
+    limit = min(len(a), len(b))
+    at = 0
+    while at + _SLICE <= limit and a[at : at + _SLICE] == b[at : at + _SLICE]:
+        at += _SLICE
+    low, high = at, min(at + _SLICE, limit)  # a[at:low] == b[at:low]; the answer is in [low, high]
+    if a[at:high] == b[at:high]:
+        return high
+    while high - low > 1:  # a[at:high] != b[at:high]
+        middle = (low + high) // 2
+        if a[at:middle] == b[at:middle]:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """The length of the longest common suffix of ``a`` and ``b``."""
+    limit = min(len(a), len(b))
+    size = 0
+    while size + _SLICE <= limit and a[len(a) - size - _SLICE : len(a) - size] == b[len(b) - size - _SLICE : len(b) - size]:
+        size += _SLICE
+    low, high = size, min(size + _SLICE, limit)
+    if a[len(a) - high :] == b[len(b) - high :]:
+        return high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if a[len(a) - middle : len(a) - size] == b[len(b) - middle : len(b) - size]:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _block_end(lines: list[str], start: int, changed_end: int, level: int) -> int | None:

@@ -14,6 +14,7 @@ import functools
 import keyword
 import re
 import unicodedata
+from collections.abc import Container, Iterable
 
 # Attributes of pydantic.BaseModel that a field must not shadow.
 # Attributes of pydantic.BaseModel (v1-style and v2 ``model_*``), written out rather than read
@@ -85,7 +86,7 @@ def pascal(text: str) -> str:
     return "".join(w[:1].upper() + w[1:] for w in _join_digits(words(text)))
 
 
-def identifier(candidate: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+def identifier(candidate: str, *, fallback: str, reserved: Container[str] = frozenset()) -> str:
     """Make ``candidate`` a valid, non-reserved Python identifier.
 
     A leading digit gets the ``fallback`` prefix's first letter pattern (``2fa`` -> ``field_2fa``);
@@ -103,12 +104,12 @@ def identifier(candidate: str, *, fallback: str, reserved: frozenset[str] = froz
     return name
 
 
-def snake_identifier(text: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+def snake_identifier(text: str, *, fallback: str, reserved: Container[str] = frozenset()) -> str:
     """A snake_case identifier for a method, parameter or field name."""
     return identifier(snake(text) or text, fallback=fallback, reserved=reserved)
 
 
-def pascal_identifier(text: str, *, fallback: str, reserved: frozenset[str] = frozenset()) -> str:
+def pascal_identifier(text: str, *, fallback: str, reserved: Container[str] = frozenset()) -> str:
     """A PascalCase identifier for a class or type alias."""
     name = pascal(text) or fallback
     if name[0].isdigit():
@@ -123,23 +124,56 @@ class NameAllocator:
     names, whatever the hash seed.
     """
 
-    def __init__(self, taken: frozenset[str] | set[str] = frozenset()) -> None:
-        self._taken: set[str] = set(taken)
+    def __init__(self, taken: Iterable[str] = frozenset(), *, also: Container[str] = frozenset()) -> None:
+        # Each name with its position in the order names were taken, for snapshot(); ``also``
+        # is consulted as it is, not copied.
+        self._taken: dict[str, int] = {}
+        for name in taken:
+            self._taken.setdefault(name, len(self._taken))
+        self._also = also
 
     def allocate(self, name: str, *, separator: str = "_") -> str:
-        if name not in self._taken:
-            self._taken.add(name)
+        if name not in self:
+            self._taken[name] = len(self._taken)
             return name
         index = 2
-        while f"{name}{separator}{index}" in self._taken:
+        while f"{name}{separator}{index}" in self:
             index += 1
         unique = f"{name}{separator}{index}"
-        self._taken.add(unique)
+        self._taken[unique] = len(self._taken)
         return unique
 
     def __contains__(self, name: object) -> bool:
-        return name in self._taken
+        return name in self._taken or name in self._also
 
     def taken(self) -> frozenset[str]:
-        """Every name handed out (or reserved) so far."""
+        """Every name handed out (or reserved) so far (not counting ``also``)."""
         return frozenset(self._taken)
+
+    def snapshot(self) -> Container[str]:
+        """The names taken so far, as a container that later allocations do not change.
+
+        Cheap however many names there are (a model's field names must avoid every class name
+        allocated before it, and there are hundreds of both in a large spec)."""
+        return _TakenBefore(self._taken, len(self._taken))
+
+
+class _TakenBefore:
+    """Names whose position in ``order`` is below ``count``."""
+
+    def __init__(self, order: dict[str, int], count: int) -> None:
+        self._order = order
+        self._count = count
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._order.get(name, self._count) < self._count
+
+
+class Either:
+    """A name container: in any of ``parts``."""
+
+    def __init__(self, *parts: Container[str]) -> None:
+        self._parts = parts
+
+    def __contains__(self, name: object) -> bool:
+        return any(name in part for part in self._parts)

@@ -17,6 +17,7 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -205,13 +206,23 @@ class Worker:
 
     def __init__(self, prepare: Callable[[], object]) -> None:
         self._pid = 0
-        self._requests = self._replies = -1
+        self._requests = self._replies = self._spill = -1
+        self._spilled = 0
         self._waiting: list[Call[Any]] = []
         if not can_fork():
             return
+        # Requests go into an (unlinked) file the child shares, and only their place in it
+        # through the pipe: a request of megabytes never blocks this process while the child
+        # is still busy with ``prepare()``.
+        try:
+            with tempfile.TemporaryFile() as spill_file:
+                self._spill = os.dup(spill_file.fileno())
+        except OSError:
+            return
         requests_in, requests_out = os.pipe()  # (read end, write end)
         replies_in, replies_out = os.pipe()
-        pid = _fork(lambda: _serve(prepare, requests_in, replies_out), close=(requests_out, replies_in))
+        spill = self._spill
+        pid = _fork(lambda: _serve(prepare, requests_in, replies_out, spill), close=(requests_out, replies_in))
         os.close(requests_in)
         os.close(replies_out)
         self._pid, self._requests, self._replies = pid, requests_out, replies_in
@@ -228,7 +239,10 @@ class Worker:
             self._collect(self._waiting[-1])
         if self.alive:
             try:
-                _write_frame(self._requests, pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL))
+                request = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+                _write_all(self._spill, request, self._spilled)
+                _write_frame(self._requests, self._spilled.to_bytes(8, "little") + len(request).to_bytes(8, "little"))
+                self._spilled += len(request)
                 self._waiting.append(call)
             except Exception:
                 self.close()
@@ -251,18 +265,18 @@ class Worker:
         """Let the worker end (it exits when its request pipe closes), and wait for it."""
         pid, self._pid = self._pid, 0
         self._waiting.clear()
-        for fd in (self._requests, self._replies):
+        for fd in (self._requests, self._replies, self._spill):
             if fd >= 0:
                 with suppress(OSError):
                     os.close(fd)
-        self._requests = self._replies = -1
+        self._requests = self._replies = self._spill = -1
         if pid:
             with suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             _reap(pid)
 
 
-def _serve(prepare: Callable[[], object], requests: int, replies: int) -> None:
+def _serve(prepare: Callable[[], object], requests: int, replies: int, spill: int) -> None:
     """The worker's loop: get ready, then answer each request until the pipe closes."""
     with suppress(Exception):  # a failed import fails the calls that need it, and they rerun here
         prepare()
@@ -272,11 +286,30 @@ def _serve(prepare: Callable[[], object], requests: int, replies: int) -> None:
         except EOFError:
             return
         try:
-            fn, args = pickle.loads(frame)
+            offset, size = int.from_bytes(frame[:8], "little"), int.from_bytes(frame[8:16], "little")
+            fn, args = pickle.loads(_read_all(spill, size, offset))
             reply = pickle.dumps(("ok", fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             reply = pickle.dumps(_FAILED)
         _write_frame(replies, reply)
+
+
+def _write_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def _read_all(fd: int, size: int, offset: int) -> bytes:
+    chunks: list[bytes] = []
+    while size:
+        block = os.pread(fd, min(size, 1 << 24), offset)
+        if not block:
+            raise EOFError("the request file is shorter than announced")
+        chunks.append(block)
+        size, offset = size - len(block), offset + len(block)
+    return b"".join(chunks)
 
 
 def _write_frame(fd: int, data: bytes) -> None:

@@ -453,8 +453,8 @@ class SchemaBuilder:
 
     def build_model(self, pm: PendingModel, usage: Usage) -> ModelDef:
         # Fields must not shadow the classes and aliases their annotations name.
-        reserved = RESERVED_FIELD_NAMES | self.class_names.taken()
-        names = naming.NameAllocator(reserved)
+        reserved = naming.Either(RESERVED_FIELD_NAMES, self.class_names.snapshot())
+        names = naming.NameAllocator(also=reserved)
         fields: list[FieldDef] = []
         refs: set[str] = set()
         tags = self.discriminated.get(pm.name, {})

@@ -8,9 +8,11 @@ it whole, and the parallel map equals the plain one.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import textwrap
+import time
 from pathlib import Path
 
 import black
@@ -277,6 +279,26 @@ def test_worker_answers_calls_in_order_and_falls_back_here() -> None:
         worker.close()
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _length(data: bytes) -> int:
+    return len(data)
+
+
+def test_a_large_request_does_not_wait_for_the_worker_to_get_ready() -> None:
+    worker = parallel.Worker(functools.partial(_sleep, 1.0))
+    try:
+        started = time.perf_counter()
+        call = worker.submit(_length, b"x" * 5_000_000)  # far more than a pipe holds
+        assert time.perf_counter() - started < 0.5
+        assert call.result() == 5_000_000
+        assert worker.alive == parallel.can_fork()
+    finally:
+        worker.close()
+
+
 def test_a_killed_worker_costs_nothing_but_time() -> None:
     worker = parallel.Worker(lambda: None)
     if not worker.alive:
@@ -362,6 +384,33 @@ def test_an_edit_after_a_cached_generation_is_validated(tmp_path: Path) -> None:
     with pytest.raises(SpecErrors) as uncached:
         pipeline.generate_tree(spec, package="nullable_client")
     assert cached.value.errors == uncached.value.errors
+
+
+@pytest.mark.parametrize("worker", ["answers", "killed"])
+def test_the_validation_worker_gives_the_full_verdict(tmp_path: Path, worker: str) -> None:
+    """The worker validates what it is sent against the baseline it inherited; if it dies, the
+    document is validated here. Either way the problems are those of a plain full check."""
+    from generator.load import load
+
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.read_text()
+    spec.write_text(text)
+    cache = Cache(tmp_path / "cache", "out")
+    pipeline.generate_tree(spec, package="nullable_client", cache=cache)
+    baseline = cache.document_cache().get()
+    assert baseline is not None
+    spec.write_text(text.replace("type: object", "type: objekt", 1))
+    validation = pipeline._Validation(baseline)
+    try:
+        if worker == "killed" and validation._worker is not None and validation._worker.alive:
+            os.kill(validation._worker._pid, signal.SIGKILL)
+        validation.start(load(spec))
+        problems, _ = validation.result(load(spec))
+    finally:
+        validation.cancel()
+    with pytest.raises(SpecErrors) as plain:
+        pipeline.generate_tree(spec, package="nullable_client")
+    assert problems and tuple(problems) == tuple(plain.value.errors)
 
 
 CLASSES = textwrap.dedent(
