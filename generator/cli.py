@@ -9,28 +9,21 @@ ever written after everything rendered successfully.
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import hashlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__, pipeline
-from .cache import Cache
-from .docs import DOC_STYLES
+from . import __version__
 from .errors import GenerationError, SpecErrors
-from .format import FormatError
-from .ir import Api
-from .load import Document, load
-from .pipeline import (
-    DEFAULT_OUT,
-    DEFAULT_PACKAGE,
-    DEFAULT_SPEC,
-    PREVIOUS_SPEC,
-    Generation,
-    generate,
-)
-from .write import compare, write
+from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES
+
+if TYPE_CHECKING:
+    from .pipeline import Generation
+    from .workers import Workers
+
+# The pipeline's modules are imported only once the worker processes are forked (see
+# generator.workers): their imports then overlap the workers' own.
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 
@@ -71,8 +64,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    workers = _start_workers(args)
     try:
-        return _run(args)
+        return _reporting(args, workers)
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _start_workers(args: argparse.Namespace) -> Workers | None:
+    """The formatter and validator processes of a generation, forked before the pipeline is
+    imported (the validator reads the last generation's document from the cache itself)."""
+    if args.command not in ("generate", "check") or not args.package.isidentifier():
+        return None
+    from .workers import start_workers
+
+    return start_workers(cache_of=None if args.no_cache else (args.out, args.cache_dir))
+
+
+def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
+    """Run the command; report bad input and bugs as one line each, never as a traceback."""
+    try:
+        return _run(args, workers)
     except SpecErrors as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
@@ -82,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GenerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (FormatError, Exception) as exc:  # the last line of defence
+    except Exception as exc:  # the last line of defence (a FormatError among others)
         print(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "This is a bug in partner-codegen, not in your spec; nothing was written. "
@@ -92,8 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, workers: Workers | None) -> int:
     if args.command == "validate":
+        from .load import load
         from .validate import validate  # the spec validator is slow to import: only when needed
 
         validate(load(args.spec))
@@ -105,8 +119,11 @@ def _run(args: argparse.Namespace) -> int:
         return spec_diff.run(args.old, args.new, output_format=args.format, package=DEFAULT_PACKAGE)
     if not args.package.isidentifier():
         raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
+    from .cache import Cache
+    from .pipeline import generate
+
     cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
-    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False)
+    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers)
     try:
         return _deliver(args, result)
     finally:
@@ -115,6 +132,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def _deliver(args: argparse.Namespace, result: Generation) -> int:
     """Compare or write the generated files, and say what changed."""
+    from .pipeline import PREVIOUS_SPEC
+    from .write import compare, write
+
     files = result.files
     if args.command == "check":
         diff = compare(files, args.out)
@@ -154,7 +174,13 @@ def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, packa
         previous = previous_spec.read_bytes()
     except OSError:
         return None  # a first run, or nothing readable to compare with
+    import dataclasses
+    import hashlib
+
     from . import diff as spec_diff
+    from . import pipeline
+    from .ir import Api
+    from .load import Document
 
     if result.document is None or result.api is None:  # served whole from the tree cache
         return spec_diff.summary_since(previous_spec, spec, package=package)

@@ -20,8 +20,8 @@ from typing import Any
 from .ir import AliasDef, Api, ModelDef, Operation, Resource, TypeExpr
 from .load import Document
 from .naming import legacy_snake
+from .options import DOC_STYLES as DOC_STYLES  # re-exported
 
-DOC_STYLES = ("current", "legacy")
 # The generated runtime's exception for each status (templates/static/_exceptions.py).
 EXCEPTION_BY_STATUS: dict[int, str] = {
     400: "BadRequestError",

@@ -44,3 +44,7 @@ class SpecErrors(Exception):  # noqa: N818 - a collection of SpecError values
 
 class GenerationError(Exception):
     """A problem that is not the spec's fault but still the user's to fix (e.g. output path)."""
+
+
+class FormatError(Exception):
+    """black rejected generated code (a generator bug, never the spec's fault)."""

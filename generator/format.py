@@ -29,6 +29,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .cache import FormatCache, library_version
+from .errors import FormatError as FormatError  # re-exported
 from .parallel import Worker, fork_map, max_jobs
 
 if TYPE_CHECKING:
@@ -48,10 +49,6 @@ process importing black too (the import costs as much as formatting about 35,000
 
 _NOT_SPLIT = ("fmt:", "yapf:", "\f", "\r")
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-class FormatError(Exception):
-    """black rejected generated code (a generator bug, never the spec's fault)."""
 
 
 @cache
@@ -398,7 +395,11 @@ def _format_all(
 
 
 def _format_items(items: list[tuple[str, tuple[str, int, bool]]]) -> list[str | None]:
-    return [_format_one(item) for item in items]
+    """In the helper: format a batch, sharing it with a fork of the helper (which has black
+    imported already) when it is large enough to pay for that."""
+    weights = [len(text) for _, (text, _, _) in items]
+    jobs = max_jobs() if sum(weights) >= PARALLEL_MIN_CHARS else 1
+    return fork_map(_format_one, items, weights, jobs=jobs)
 
 
 def prepare_black() -> None:

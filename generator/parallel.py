@@ -89,7 +89,8 @@ class Background(Generic[R]):
         self._done: tuple[R] | None = None
         self._error: BaseException | None = None
         if can_fork():
-            self._child = _start(lambda: [fn()])
+            with suppress(OSError):  # no pipe or process to be had: result() runs fn here
+                self._child = _start(lambda: [fn()])
         else:
             try:
                 self._done = (fn(),)
@@ -150,7 +151,10 @@ def fork_map(
             helped = (rest[0], helper.submit(_apply_all, fn, [items[i] for i in rest[0]], range(len(rest[0]))))
             rest = rest[1:]
         for share in rest:
-            children.append((share, _start(functools.partial(_apply_all, fn, items, share))))
+            try:
+                children.append((share, _start(functools.partial(_apply_all, fn, items, share))))
+            except OSError:  # no pipe or process to be had: this share is done here
+                shares[0].extend(share)
         for index in shares[0]:
             results[index] = fn(items[index])
         if helped is not None:
@@ -219,10 +223,19 @@ class Worker:
                 self._spill = os.dup(spill_file.fileno())
         except OSError:
             return
-        requests_in, requests_out = os.pipe()  # (read end, write end)
-        replies_in, replies_out = os.pipe()
         spill = self._spill
-        pid = _fork(lambda: _serve(prepare, requests_in, replies_out, spill), close=(requests_out, replies_in))
+        ends: list[int] = []
+        try:
+            ends.extend(os.pipe())  # requests: (read end, write end)
+            ends.extend(os.pipe())  # replies
+            requests_in, requests_out, replies_in, replies_out = ends
+            pid = _fork(lambda: _serve(prepare, requests_in, replies_out, spill), close=(requests_out, replies_in))
+        except OSError:  # no pipe or no process to be had: the calls run here
+            for fd in (*ends, spill):
+                with suppress(OSError):
+                    os.close(fd)
+            self._spill = -1
+            return
         os.close(requests_in)
         os.close(replies_out)
         self._pid, self._requests, self._replies = pid, requests_out, replies_in
@@ -339,18 +352,24 @@ def _read_exactly(fd: int, size: int) -> bytes:
 def _start(work: Callable[[], list[Any]]) -> tuple[int, int]:
     """Fork a child that runs ``work`` and writes its pickled result to a pipe; (pid, read end)."""
     read_end, write_end = os.pipe()
-
-    def deliver() -> None:
-        try:
-            payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            payload = pickle.dumps(_FAILED)
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-
-    pid = _fork(deliver, close=(read_end,))
+    try:
+        pid = _fork(functools.partial(_deliver, work, write_end), close=(read_end,))
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     os.close(write_end)
     return pid, read_end
+
+
+def _deliver(work: Callable[[], list[Any]], write_end: int) -> None:
+    """In a child: run ``work`` and write its pickled result (or the failure) to the pipe."""
+    try:
+        payload = pickle.dumps(("ok", work()), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        payload = pickle.dumps(_FAILED)
+    with os.fdopen(write_end, "wb") as pipe:
+        pipe.write(payload)
 
 
 def _fork(body: Callable[[], None], *, close: Sequence[int]) -> int:

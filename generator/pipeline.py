@@ -27,7 +27,9 @@ from . import format as fmt
 from .cache import Baseline, Cache, tree_key
 from .errors import SpecError, SpecErrors
 from .load import Document, load, load_since
-from .parallel import Background, Call, Worker, can_fork, gc_tuned
+from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC
+from .parallel import Background, Call, Worker, gc_tuned
+from .workers import Workers, start_workers
 
 if TYPE_CHECKING:
     from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
@@ -50,9 +52,7 @@ _LAZY = {
     "check_since": ".validate",
 }
 
-DEFAULT_SPEC = Path("spec/partner-v2.yaml")
-DEFAULT_OUT = Path("generated")
-DEFAULT_PACKAGE = "confluent_partner_v2"
+__all__ = ["DEFAULT_OUT", "DEFAULT_PACKAGE", "DEFAULT_SPEC", "PREVIOUS_SPEC", "Generation", "generate", "generate_tree"]
 
 
 PREVIOUS_SPEC = ".partner-codegen-spec"
@@ -93,6 +93,7 @@ def generate(
     doc_style: str = "current",
     cache: Cache | None = None,
     wait: bool = True,
+    workers: Workers | None = None,
 ) -> Generation:
     """load -> validate -> model -> render -> format; raises SpecErrors for bad input.
 
@@ -101,8 +102,11 @@ def generate(
     none) serves unchanged inputs without running the stages again. With ``wait=False`` the
     new cache entries are written by a child process while the caller goes on (writing the
     files, say); the caller must then call :meth:`Generation.finish` before it exits.
+    ``workers`` are the formatter and validator processes if the caller started them already
+    (:func:`generator.workers.start_workers`; the caller closes them); by default the run
+    starts its own.
     """
-    result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache)
+    result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache, workers=workers)
     files = {**result.files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
     result = dataclasses.replace(result, files=files)
     if wait:
@@ -110,11 +114,13 @@ def generate(
     return result
 
 
-def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | None) -> Generation:
+def _generate_tree(
+    spec: Path, *, package: str, doc_style: str, cache: Cache | None, workers: Workers | None = None
+) -> Generation:
     timer = _Timer()
     with gc_tuned():
         if cache is None:
-            return _generate(spec, package=package, doc_style=doc_style, cache=None, timer=timer)
+            return _generate(spec, package=package, doc_style=doc_style, cache=None, timer=timer, workers=workers)
         try:
             raw: bytes | None = spec.read_bytes()
         except OSError:
@@ -127,7 +133,7 @@ def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | N
             if files is not None:
                 timer.report(cached=True)
                 return Generation(files, None, None, None)
-        result = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer)
+        result = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, workers=workers)
         document = result.document
         assert document is not None
         # The previous generation's API, for the change summary: its bytes are read before the
@@ -154,23 +160,35 @@ def _generate_tree(spec: Path, *, package: str, doc_style: str, cache: Cache | N
         return result
 
 
-def _generate(spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer) -> Generation:
-    # black's import (over 0.1 s) happens in a helper on the other CPU while this process
-    # loads, models and renders; the helper then formats small batches, or shares large ones.
-    helper = fmt.start_helper()
-    try:
-        return _run_stages(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, helper=helper)
-    finally:
-        if helper is not None:
-            helper.close()
-
-
-def _run_stages(
-    spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer, helper: Worker | None
+def _generate(
+    spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer, workers: Workers | None
 ) -> Generation:
     baseline = cache.document_cache().get() if cache is not None else None
     timer.lap("read the last generation's document")
-    validation = _Validation(baseline)
+    # black's and the validator's imports happen in workers on the other CPU while this
+    # process loads, models and renders (the command line starts them even earlier).
+    own = workers is None
+    if workers is None:
+        workers = start_workers(baseline=baseline)
+    try:
+        return _run_stages(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, workers=workers, baseline=baseline)
+    finally:
+        if own:
+            workers.close()
+
+
+def _run_stages(
+    spec: Path,
+    *,
+    package: str,
+    doc_style: str,
+    cache: Cache | None,
+    timer: _Timer,
+    workers: Workers,
+    baseline: Baseline | None,
+) -> Generation:
+    helper = workers.formatter
+    validation = _Validation(baseline, workers.validator)
     try:
         document = load_since(spec, baseline) if baseline is not None else load(spec)
         timer.lap("load")
@@ -213,18 +231,18 @@ def _run_stages(
 
 
 class _Validation:
-    """The validation stage, run beside the others in a worker process.
+    """The validation stage, run beside the others in the validator worker.
 
-    The worker is forked before the spec is loaded and imports the validator (about 0.2 s)
-    while this process loads; it then gets the loaded document (``marshal``-ed, a few ms even
-    for a 3 MB spec) and validates it, against the baseline it inherited. Where forking is
-    not possible the document is validated here, before the later stages. Any failure of the
-    worker means the document is validated here: the verdict never depends on the worker.
+    The worker imported the validator while this process loaded the spec; it is sent the
+    loaded document (``marshal``-ed: a few ms even for a 3 MB spec) and validates it against
+    the baseline it read or inherited, if that is this process's baseline too (else the whole
+    document). With no worker the document is validated here, before the later stages. Any
+    failure of the worker means the document is validated here: the verdict never depends on it.
     """
 
-    def __init__(self, baseline: Baseline | None) -> None:
+    def __init__(self, baseline: Baseline | None, worker: Worker | None) -> None:
         self._baseline = baseline
-        self._worker = Worker(functools.partial(_prepare_validation, baseline)) if can_fork() else None
+        self._worker = worker
         self._call: Call[tuple[list[SpecError], float]] | None = None
         self._here: tuple[list[SpecError], float] | None = None
 
@@ -234,7 +252,8 @@ class _Validation:
                 root: bytes | dict[str, Any] = marshal.dumps(document.root)
             except ValueError:  # not plain data (cannot happen for a parsed spec): pickled instead
                 root = document.root
-            self._call = self._worker.submit(_validate_sent, root, document.file, document.sha256)
+            baseline_sha = self._baseline.sha256 if self._baseline is not None else None
+            self._call = self._worker.submit(_validate_sent, root, document.file, document.sha256, baseline_sha)
         else:
             self._here = _validation_problems(document, self._baseline)
 
@@ -251,20 +270,26 @@ class _Validation:
 
 
 _INHERITED: dict[str, Any] = {}
-"""In the validation worker only: the baseline it inherited when it was forked."""
+"""In the validator worker only: the baseline it read or inherited."""
 
 
-def _prepare_validation(baseline: Baseline | None) -> None:
+def prepare_validation(baseline: Baseline | None) -> None:
+    """Run first in the validator worker: keep ``baseline`` and import the validator."""
     _INHERITED["baseline"] = baseline
     stages = sys.modules[__name__]
     stages.check_since if baseline is not None else stages.validate  # noqa: B018  (the import is the point)
 
 
-def _validate_sent(root: bytes | dict[str, Any], file: str, sha256: str) -> tuple[list[SpecError], float]:
-    """Validate a document sent to the worker (run here instead, it finds no baseline and
-    checks the whole document: the same verdict, later)."""
+def _validate_sent(
+    root: bytes | dict[str, Any], file: str, sha256: str, baseline_sha: str | None
+) -> tuple[list[SpecError], float]:
+    """Validate a document sent to the worker, against its baseline if the sender's has the
+    same hash (run here instead, there is none: the whole document is checked, same verdict)."""
     document = Document(file=file, root=marshal.loads(root) if isinstance(root, bytes) else root, sha256=sha256)
-    return _validation_problems(document, _INHERITED.get("baseline"))
+    baseline = _INHERITED.get("baseline")
+    if not isinstance(baseline, Baseline) or baseline.sha256 != baseline_sha:
+        baseline = None
+    return _validation_problems(document, baseline)
 
 
 def _validation_problems(document: Document, baseline: Baseline | None) -> tuple[list[SpecError], float]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -31,6 +33,7 @@ from generator.cache import (
     write_store,
 )
 from generator.errors import SpecErrors
+from generator.workers import start_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "tests" / "cases" / "nullable" / "spec.yaml"
@@ -400,17 +403,40 @@ def test_the_validation_worker_gives_the_full_verdict(tmp_path: Path, worker: st
     baseline = cache.document_cache().get()
     assert baseline is not None
     spec.write_text(text.replace("type: object", "type: objekt", 1))
-    validation = pipeline._Validation(baseline)
+    workers = start_workers(baseline=baseline)
+    validation = pipeline._Validation(baseline, workers.validator)
     try:
-        if worker == "killed" and validation._worker is not None and validation._worker.alive:
-            os.kill(validation._worker._pid, signal.SIGKILL)
+        if worker == "killed" and workers.validator is not None:
+            os.kill(workers.validator._pid, signal.SIGKILL)
         validation.start(load(spec))
         problems, _ = validation.result(load(spec))
     finally:
         validation.cancel()
+        workers.close()
     with pytest.raises(SpecErrors) as plain:
         pipeline.generate_tree(spec, package="nullable_client")
     assert problems and tuple(problems) == tuple(plain.value.errors)
+
+
+def test_a_worker_with_another_baseline_checks_the_whole_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The validator worker reads the cache itself; it uses its baseline only if that is the
+    one the sender loaded against (another run may have written the cache in between)."""
+    import marshal
+
+    cache = Cache(tmp_path / "cache", "out")
+    pipeline.generate_tree(SPEC, package="nullable_client", cache=cache)
+    stored = cache.document_cache().get()
+    assert stored is not None
+    seen: list[object] = []
+    monkeypatch.setattr(pipeline, "_validation_problems", lambda document, baseline: (seen.append(baseline), ([], 0.0))[1])
+    monkeypatch.setitem(pipeline._INHERITED, "baseline", stored)  # as in the worker
+    root = marshal.dumps(stored.root)
+    pipeline._validate_sent(root, "spec.yaml", stored.sha256, stored.sha256)
+    pipeline._validate_sent(root, "spec.yaml", stored.sha256, "00" * 32)
+    pipeline._validate_sent(root, "spec.yaml", stored.sha256, None)
+    assert seen == [stored, None, None]
 
 
 CLASSES = textwrap.dedent(
@@ -559,3 +585,27 @@ def test_caches_written_beside_the_caller_are_complete_after_finish(tmp_path: Pa
     assert cache.api_cache().get(stored.sha256, "nullable_client") == result.api
     again = pipeline.generate(SPEC, package="nullable_client", cache=cache)
     assert again.api is None and again.files == result.files  # served whole from the tree cache
+
+
+def test_the_command_line_starts_its_workers_before_the_heavy_imports() -> None:
+    """What ``partner-codegen`` imports before forking its workers is light: the workers'
+    imports (black, the validator) are to overlap the pipeline's, not follow them."""
+    code = (
+        "import sys, generator.cli, generator.workers\n"
+        "heavy = ('yaml', 'jinja2', 'black', 'openapi_spec_validator', 'pydantic', 'generator.pipeline')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == ""
+
+
+def test_workers_are_started_only_for_a_generation() -> None:
+    parse = cli._parser().parse_args
+    assert cli._start_workers(parse(["validate", "spec.yaml"])) is None
+    assert cli._start_workers(parse(["generate", "spec.yaml", "--package", "not valid"])) is None
+    workers = cli._start_workers(parse(["generate", "spec.yaml", "--no-cache"]))
+    assert workers is not None
+    try:
+        assert (workers.validator is not None) == parallel.can_fork()
+    finally:
+        workers.close()

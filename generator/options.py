@@ -1,0 +1,15 @@
+"""The generator's options and their defaults, in one light module.
+
+The command line needs them to parse its arguments before it imports the pipeline (whose
+libraries take a tenth of a second to import: see :mod:`generator.workers` for why that
+order matters), and the pipeline needs them too.
+"""
+
+from pathlib import Path
+
+DEFAULT_SPEC = Path("spec/partner-v2.yaml")
+DEFAULT_OUT = Path("generated")
+DEFAULT_PACKAGE = "confluent_partner_v2"
+
+DOC_STYLES = ("current", "legacy")
+"""Layouts of the resource pages in ``docs/``: ``current`` (StackQL's MDX) or ``legacy``."""
