@@ -77,9 +77,13 @@ def _start_workers(args: argparse.Namespace) -> Workers | None:
     imported (the validator reads the last generation's document from the cache itself)."""
     if args.command not in ("generate", "check") or not args.package.isidentifier():
         return None
+    from .cache import Cache
     from .workers import start_workers
 
-    return start_workers(cache_of=None if args.no_cache else (args.out, args.cache_dir))
+    if args.no_cache:
+        return start_workers(formatter=False)
+    warm = Cache.for_output(args.out, args.cache_dir).file("document").is_file()  # a last generation to start from
+    return start_workers(cache_of=(args.out, args.cache_dir), formatter=warm)
 
 
 def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:

@@ -29,7 +29,7 @@ from .errors import SpecError, SpecErrors
 from .load import Document, load, load_since
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC
 from .parallel import Background, Call, Worker, gc_tuned
-from .workers import Workers, start_workers
+from .workers import Workers, start_workers, validate_sent, validation_verdict
 
 if TYPE_CHECKING:
     from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from .ir import Api
     from .model import build as build  # provided lazily by __getattr__
     from .render import render, verbatim_paths  # noqa: F401  (provided lazily by __getattr__)
-    from .validate import check_since, validate  # noqa: F401  (provided lazily by __getattr__)
 
 # The later stages are imported on first use (see ``__getattr__``): a run served from the tree
 # cache never pays for jinja2, black or the spec validator, and a forked validation child
@@ -48,8 +47,6 @@ _LAZY = {
     "operation_examples": ".examples",
     "render": ".render",
     "verbatim_paths": ".render",
-    "validate": ".validate",
-    "check_since": ".validate",
 }
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_PACKAGE", "DEFAULT_SPEC", "PREVIOUS_SPEC", "Generation", "generate", "generate_tree"]
@@ -169,7 +166,7 @@ def _generate(
     # process loads, models and renders (the command line starts them even earlier).
     own = workers is None
     if workers is None:
-        workers = start_workers(baseline=baseline)
+        workers = start_workers(baseline=baseline, formatter=baseline is not None)
     try:
         return _run_stages(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, workers=workers, baseline=baseline)
     finally:
@@ -253,60 +250,20 @@ class _Validation:
             except ValueError:  # not plain data (cannot happen for a parsed spec): pickled instead
                 root = document.root
             baseline_sha = self._baseline.sha256 if self._baseline is not None else None
-            self._call = self._worker.submit(_validate_sent, root, document.file, document.sha256, baseline_sha)
+            self._call = self._worker.submit(validate_sent, root, document.file, document.sha256, baseline_sha)
         else:
-            self._here = _validation_problems(document, self._baseline)
+            self._here = validation_verdict(document, self._baseline)
 
     def result(self, document: Document) -> tuple[list[SpecError], float]:
         if self._call is not None:
             return self._call.result()
         if self._here is None:
-            self._here = _validation_problems(document, self._baseline)
+            self._here = validation_verdict(document, self._baseline)
         return self._here
 
     def cancel(self) -> None:
         if self._worker is not None:
             self._worker.close()
-
-
-_INHERITED: dict[str, Any] = {}
-"""In the validator worker only: the baseline it read or inherited."""
-
-
-def prepare_validation(baseline: Baseline | None) -> None:
-    """Run first in the validator worker: keep ``baseline`` and import the validator."""
-    _INHERITED["baseline"] = baseline
-    stages = sys.modules[__name__]
-    stages.check_since if baseline is not None else stages.validate  # noqa: B018  (the import is the point)
-
-
-def _validate_sent(
-    root: bytes | dict[str, Any], file: str, sha256: str, baseline_sha: str | None
-) -> tuple[list[SpecError], float]:
-    """Validate a document sent to the worker, against its baseline if the sender's has the
-    same hash (run here instead, there is none: the whole document is checked, same verdict)."""
-    document = Document(file=file, root=marshal.loads(root) if isinstance(root, bytes) else root, sha256=sha256)
-    baseline = _INHERITED.get("baseline")
-    if not isinstance(baseline, Baseline) or baseline.sha256 != baseline_sha:
-        baseline = None
-    return _validation_problems(document, baseline)
-
-
-def _validation_problems(document: Document, baseline: Baseline | None) -> tuple[list[SpecError], float]:
-    """Every problem the validator finds (none when valid), and the seconds it took.
-
-    With a ``baseline`` (the document of the last successful generation into this output),
-    only what changed since is checked (:func:`generator.validate.check_since`): same verdict.
-    """
-    started = time.perf_counter()
-    stages = sys.modules[__name__]  # imported here: a forked child's import is its own
-    if baseline is not None:
-        return stages.check_since(document, baseline.root), time.perf_counter() - started
-    try:
-        stages.validate(document)
-    except SpecErrors as exc:
-        return list(exc.errors), time.perf_counter() - started
-    return [], time.perf_counter() - started
 
 
 class _Timer:

@@ -11,11 +11,19 @@ This module imports nothing heavy itself.
 from __future__ import annotations
 
 import functools
+import marshal
 import sys
+import time
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .parallel import Worker, can_fork
+
+if TYPE_CHECKING:
+    from .cache import Baseline
+    from .errors import SpecError
+    from .load import Document
 
 
 class Workers:
@@ -31,18 +39,25 @@ class Workers:
                 worker.close()
 
 
-def start_workers(*, baseline: Any = None, cache_of: tuple[Path, Path | None] | None = None) -> Workers:
+def start_workers(
+    *, baseline: Any = None, cache_of: tuple[Path, Path | None] | None = None, formatter: bool = True
+) -> Workers:
     """Fork the workers (where forking is possible).
 
     The validator needs the baseline (the document of the last generation, for checking only
     what changed): ``baseline`` when the caller has read it already (the worker inherits it),
     else ``cache_of`` (output directory, cache directory) to read it from, in the worker.
+
+    ``formatter=False`` leaves black to this process. That is better for a cold run: this
+    process must import black anyway to take its share of formatting everything, and the
+    processes it forks for the other shares then inherit black for nothing. The formatter pays
+    on a warm run, where little is formatted and its import is all it would cost here.
     """
     if not can_fork():
         return Workers(None, None)
-    formatter = None if "black" in sys.modules else _started(Worker(_prepare_formatter))
+    formatter_worker = _started(Worker(_prepare_formatter)) if formatter and "black" not in sys.modules else None
     validator = _started(Worker(functools.partial(_prepare_validator, baseline, cache_of)))
-    return Workers(formatter, validator)
+    return Workers(formatter_worker, validator)
 
 
 def _started(worker: Worker) -> Worker | None:
@@ -56,10 +71,48 @@ def _prepare_formatter() -> None:
 
 
 def _prepare_validator(baseline: Any, cache_of: tuple[Path, Path | None] | None) -> None:
-    from . import pipeline
-
+    """Run first in the validator worker: find the baseline and import the validator."""
     if baseline is None and cache_of is not None:
         from .cache import Cache
 
         baseline = Cache.for_output(*cache_of).document_cache().get()
-    pipeline.prepare_validation(baseline)
+    _INHERITED["baseline"] = baseline
+    import_module(".validate", __package__)  # the import is the point
+
+
+_INHERITED: dict[str, Any] = {}
+"""In the validator worker only: the baseline it read or inherited."""
+
+
+def validate_sent(
+    root: bytes | dict[str, Any], file: str, sha256: str, baseline_sha: str | None
+) -> tuple[list[SpecError], float]:
+    """In the validator worker: validate a document sent to it (``marshal``-ed root), against
+    its baseline if that is the one the sender loaded against. Run in the sender instead (the
+    worker failed), it finds no baseline and checks the whole document: the same verdict."""
+    from .load import Document
+
+    document = Document(file=file, root=marshal.loads(root) if isinstance(root, bytes) else root, sha256=sha256)
+    baseline = _INHERITED.get("baseline")
+    if getattr(baseline, "sha256", None) != baseline_sha or baseline_sha is None:
+        baseline = None
+    return validation_verdict(document, baseline)
+
+
+def validation_verdict(document: Document, baseline: Baseline | None) -> tuple[list[SpecError], float]:
+    """Every problem the validator finds (none when valid), and the seconds it took.
+
+    With a ``baseline`` (the document of the last successful generation into this output),
+    only what changed since is checked (:func:`generator.validate.check_since`): same verdict.
+    """
+    from .errors import SpecErrors
+    from .validate import check_since, validate
+
+    started = time.perf_counter()
+    if baseline is not None:
+        return check_since(document, baseline.root), time.perf_counter() - started
+    try:
+        validate(document)
+    except SpecErrors as exc:
+        return list(exc.errors), time.perf_counter() - started
+    return [], time.perf_counter() - started

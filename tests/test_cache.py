@@ -20,7 +20,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import cli, parallel, pipeline
+from generator import cli, parallel, pipeline, workers
 from generator import format as fmt
 from generator.cache import (
     Baseline,
@@ -403,16 +403,16 @@ def test_the_validation_worker_gives_the_full_verdict(tmp_path: Path, worker: st
     baseline = cache.document_cache().get()
     assert baseline is not None
     spec.write_text(text.replace("type: object", "type: objekt", 1))
-    workers = start_workers(baseline=baseline)
-    validation = pipeline._Validation(baseline, workers.validator)
+    started = start_workers(baseline=baseline)
+    validation = pipeline._Validation(baseline, started.validator)
     try:
-        if worker == "killed" and workers.validator is not None:
-            os.kill(workers.validator._pid, signal.SIGKILL)
+        if worker == "killed" and started.validator is not None:
+            os.kill(started.validator._pid, signal.SIGKILL)
         validation.start(load(spec))
         problems, _ = validation.result(load(spec))
     finally:
         validation.cancel()
-        workers.close()
+        started.close()
     with pytest.raises(SpecErrors) as plain:
         pipeline.generate_tree(spec, package="nullable_client")
     assert problems and tuple(problems) == tuple(plain.value.errors)
@@ -430,12 +430,12 @@ def test_a_worker_with_another_baseline_checks_the_whole_document(
     stored = cache.document_cache().get()
     assert stored is not None
     seen: list[object] = []
-    monkeypatch.setattr(pipeline, "_validation_problems", lambda document, baseline: (seen.append(baseline), ([], 0.0))[1])
-    monkeypatch.setitem(pipeline._INHERITED, "baseline", stored)  # as in the worker
+    monkeypatch.setattr(workers, "validation_verdict", lambda document, baseline: (seen.append(baseline), ([], 0.0))[1])
+    monkeypatch.setitem(workers._INHERITED, "baseline", stored)  # as in the worker
     root = marshal.dumps(stored.root)
-    pipeline._validate_sent(root, "spec.yaml", stored.sha256, stored.sha256)
-    pipeline._validate_sent(root, "spec.yaml", stored.sha256, "00" * 32)
-    pipeline._validate_sent(root, "spec.yaml", stored.sha256, None)
+    workers.validate_sent(root, "spec.yaml", stored.sha256, stored.sha256)
+    workers.validate_sent(root, "spec.yaml", stored.sha256, "00" * 32)
+    workers.validate_sent(root, "spec.yaml", stored.sha256, None)
     assert seen == [stored, None, None]
 
 
@@ -603,9 +603,9 @@ def test_workers_are_started_only_for_a_generation() -> None:
     parse = cli._parser().parse_args
     assert cli._start_workers(parse(["validate", "spec.yaml"])) is None
     assert cli._start_workers(parse(["generate", "spec.yaml", "--package", "not valid"])) is None
-    workers = cli._start_workers(parse(["generate", "spec.yaml", "--no-cache"]))
-    assert workers is not None
+    started = cli._start_workers(parse(["generate", "spec.yaml", "--no-cache"]))
+    assert started is not None
     try:
-        assert (workers.validator is not None) == parallel.can_fork()
+        assert (started.validator is not None) == parallel.can_fork()
     finally:
-        workers.close()
+        started.close()

@@ -75,8 +75,30 @@ def required_not_defined_through_all_of(root: dict[str, Any]) -> None:
     schemas["ZzChild"] = {"allOf": [{"$ref": "#/components/schemas/ZzBase"}], "required": ["b"]}
 
 
+def status_that_is_not_a_status(root: dict[str, Any]) -> None:
+    _first_operation(root)["responses"]["600"] = {"description": "x"}
+
+
+def pattern_that_does_not_compile(root: dict[str, Any]) -> None:
+    _first_schema(root).setdefault("properties", {})["zz"] = {"type": "string", "pattern": "(unclosed"}
+
+
+def all_of_cycle(root: dict[str, Any]) -> None:
+    schemas = root.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ZzA"] = {"allOf": [{"$ref": "#/components/schemas/ZzB"}]}
+    schemas["ZzB"] = {"allOf": [{"$ref": "#/components/schemas/ZzA"}]}
+
+
+def path_parameter_not_in_the_template(root: dict[str, Any]) -> None:
+    _first_operation(root).setdefault("parameters", []).append({"name": "zz", "in": "path", "required": True, "schema": {"type": "string"}})
+
+
 EDITS: list[Edit] = [
     retitle,
+    status_that_is_not_a_status,
+    pattern_that_does_not_compile,
+    all_of_cycle,
+    path_parameter_not_in_the_template,
     bad_type_in_an_operation,
     bad_type_in_a_schema,
     bad_default_in_a_schema,
@@ -105,6 +127,35 @@ def test_same_verdict_as_checking_everything(spec: Path, edit: Edit) -> None:
         pytest.skip("this spec has nothing for this edit to change")
     after = Document(file=before.file, root=root, sha256="edited")
     assert check_since(after, before.root) == check(after)
+
+
+def test_an_unchanged_path_that_refers_to_a_changed_parameter_is_checked_too() -> None:
+    """Our structural checks run on the reduced document: it must hold an unchanged path item
+    whose shared parameter (a ``$ref``) changed so that the path no longer passes them."""
+    old = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/things/{id}": {
+                "get": {
+                    "operationId": "getThing",
+                    "parameters": [{"$ref": "#/components/parameters/Id"}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+            "/other": {"get": {"operationId": "other", "responses": {"200": {"description": "ok"}}}},
+        },
+        "components": {"parameters": {"Id": {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}}},
+    }
+    before = Document(file="spec.yaml", root=old, sha256="before")
+    assert check(before) == []
+    root = copy.deepcopy(old)
+    root["components"]["parameters"]["Id"]["in"] = "query"
+    root["components"]["parameters"]["Id"]["required"] = False
+    after = Document(file="spec.yaml", root=root, sha256="after")
+    expected = check(after)
+    assert expected  # the template variable {id} has no path parameter any more
+    assert check_since(after, before.root) == expected
 
 
 def test_only_what_changed_and_what_it_touches_is_checked() -> None:
