@@ -370,8 +370,11 @@ def test_document_cache_round_trips_and_rejects_damage(tmp_path: Path) -> None:
     assert store.get() is None
 
 
-def test_an_edit_after_a_cached_generation_is_validated(tmp_path: Path) -> None:
-    """The second run validates only what changed; a bad edit is still refused, whole."""
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_edit_after_a_cached_generation_is_validated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """The second run validates only what changed; a bad edit is still refused, whole. With
+    ``PARTNER_CODEGEN_JOBS=1`` nothing is forked: the same, in one process."""
+    monkeypatch.setenv("PARTNER_CODEGEN_JOBS", jobs)
     spec = tmp_path / "spec.yaml"
     text = SPEC.read_text()
     spec.write_text(text)
