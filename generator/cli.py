@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 ``check`` found differences; 2 bad input (the spec, or an argument),
 with one line per problem naming the file and JSON pointer; 3 a bug in the generator itself,
-with a request to report it. No traceback reaches the user, and the output directory is only
-ever written after everything rendered successfully.
+with a request to report it; 130 interrupted (Ctrl-C). No traceback reaches the user, and the
+output directory is only ever written after everything rendered successfully.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # generator.workers): their imports then overlap the workers' own.
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     workers = _start_workers(args)
     try:
         return _reporting(args, workers)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     finally:
         if workers is not None:
             workers.close()
@@ -129,9 +133,15 @@ def _run(args: argparse.Namespace, workers: Workers | None) -> int:
     cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
     result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers)
     try:
-        return _deliver(args, result)
-    finally:
+        code = _deliver(args, result)
+    except KeyboardInterrupt:
+        result.abandon()
+        raise
+    except BaseException:
         result.finish()  # the cache entries a child process writes meanwhile
+        raise
+    result.finish()
+    return code
 
 
 def _deliver(args: argparse.Namespace, result: Generation) -> int:

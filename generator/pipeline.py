@@ -75,6 +75,11 @@ class Generation:
         if self.storing is not None:
             self.storing.result()
 
+    def abandon(self) -> None:
+        """Stop writing the caches (on an interrupt): the next run just finds fewer entries."""
+        if self.storing is not None:
+            self.storing.cancel()
+
 
 def generate_tree(
     spec: Path, *, package: str = DEFAULT_PACKAGE, doc_style: str = "current", cache: Cache | None = None
