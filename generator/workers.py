@@ -3,9 +3,11 @@
 The validator (openapi-spec-validator, about 0.2 s to import) and black (over 0.1 s) are the
 slowest imports of a run. Forked first thing, each worker imports its library on the other
 CPU while this process imports the pipeline and loads the spec; the validator is then sent
-the loaded document, the formatter the text to format (see :class:`~generator.parallel.Worker`,
-which also guarantees that a failed worker only costs time: its calls then run here).
-This module imports nothing heavy itself.
+the loaded document, and the formatter (started for warm runs only, see
+:func:`start_workers`) the text to format. :class:`~generator.parallel.Worker` guarantees that
+a failed worker only costs time: its calls then run here. This module imports nothing heavy
+itself; the functions the workers run live here too, so that a worker imports only what it
+needs.
 """
 
 from __future__ import annotations
