@@ -162,7 +162,12 @@ def read_store(path: Path) -> dict[str, Any] | None:
     that is trusted like ``__pycache__``): a 4 MB tree reads back several times faster than
     from JSON, which is most of a warm run's cache reading.
     """
-    payload = _read_checked(path, _MAGIC)
+    return _read_mapping(path, _MAGIC)
+
+
+def _read_mapping(path: Path, magic: bytes) -> dict[str, Any] | None:
+    """The ``marshal``-ed mapping in a checked store (see :func:`_read_checked`), or None."""
+    payload = _read_checked(path, magic)
     if payload is None:
         return None
     try:
@@ -326,14 +331,8 @@ class DocumentCache:
 
     def get(self) -> Baseline | None:
         """The stored document, or None when there is none usable."""
-        payload = _read_checked(self.path, self._MAGIC)
-        if payload is None:
-            return None
-        try:
-            data = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return None
-        if not isinstance(data, dict) or data.get("fingerprint") != generator_fingerprint():
+        data = _read_mapping(self.path, self._MAGIC)
+        if data is None or data.get("fingerprint") != generator_fingerprint():
             return None
         sha, root, text = data.get("sha256"), data.get("root"), data.get("text")
         if isinstance(sha, str) and isinstance(root, dict) and isinstance(text, str):

@@ -120,7 +120,8 @@ def format_tree(
 
     Paths in ``preformatted`` are already black's output (hand-written runtime files kept
     formatted in the repository, which a test checks) and pass through unchanged. ``helper``
-    (from :func:`start_helper`) takes a share of black's work, or all of a small batch.
+    (the formatter worker, :mod:`generator.workers`) takes a share of black's work, or all of a
+    small batch.
     """
     store = cache if cache is not None else FormatCache(None)
     out = dict(files)
@@ -408,11 +409,3 @@ def prepare_black() -> None:
 
     black.format_str("x = 1\n", mode=mode())
 
-
-def start_helper() -> Worker | None:
-    """A :class:`~generator.parallel.Worker` that imports black at once, or None where that
-    gains nothing (black is already imported here, or only one process may run)."""
-    if "black" in sys.modules or max_jobs() < 2:
-        return None
-    worker = Worker(prepare_black)
-    return worker if worker.alive else None

@@ -79,19 +79,25 @@ def test_changed_input_misses(tmp_path: Path) -> None:
     assert cache.misses >= 1  # the changed file (its unchanged chunks may still hit)
 
 
+def spy_on_black(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text black formats from now on (in this process), in order."""
+    seen: list[str] = []
+    real = black.format_str
+
+    def spy(text: str, *, mode: black.Mode) -> str:
+        seen.append(text)
+        return real(text, mode=mode)
+
+    monkeypatch.setattr(black, "format_str", spy)
+    return seen
+
+
 def test_only_the_changed_chunk_is_formatted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = tmp_path / "x.format"
     fmt.format_tree(FILES, cache=FormatCache(store), jobs=1)
     changed = {**FILES, "pkg/a.py": FILES["pkg/a.py"].replace("return a", "return  a + 1")}
     expected = black_whole(changed)
-    formatted: list[str] = []
-    real = black.format_str
-
-    def spy(text: str, *, mode: black.Mode) -> str:
-        formatted.append(text)
-        return real(text, mode=mode)
-
-    monkeypatch.setattr(black, "format_str", spy)
+    formatted = spy_on_black(monkeypatch)
     assert fmt.format_tree(changed, cache=FormatCache(store), jobs=1) == expected
     assert formatted == ["def f( a ):\n  return  a + 1\n"]
 
@@ -514,14 +520,8 @@ def test_an_edited_method_costs_only_that_method(tmp_path: Path, monkeypatch: py
     store = tmp_path / "x.format"
     fmt.format_tree({"m.py": CLASSES}, cache=FormatCache(store), jobs=1)
     edited = CLASSES.replace("yield  x", "yield  x + 1")
-    seen: list[str] = []
     real = black.format_str
-
-    def spy(text: str, *, mode: black.Mode) -> str:
-        seen.append(text)
-        return real(text, mode=mode)
-
-    monkeypatch.setattr(black, "format_str", spy)
+    seen = spy_on_black(monkeypatch)
     result = fmt.format_tree({"m.py": edited}, cache=FormatCache(store), jobs=1)
     monkeypatch.setattr(black, "format_str", real)
     assert result["m.py"] == black.format_str(edited, mode=fmt.mode())
