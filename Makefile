@@ -5,18 +5,36 @@ BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 # npm writes this file on every install; it is newer than package-lock.json once node_modules matches it.
 NODE_DEPS := node_modules/.package-lock.json
+# Every Python package the development environment holds, transitive ones included, pinned
+# with hashes (`make lock` writes it from pyproject.toml and generated/pyproject.toml).
+LOCK := requirements.lock
+PEERS_LOCK := bench/peers.lock
+# Both checkouts are installed as plain path entries (a .pth line, no import hook), so that
+# pyright and editors resolve `generator` and `confluent_partner_v2` like mypy does.
+EDITABLE := --config-settings editable_mode=compat
+COMPILE = $(BIN)/uv pip compile --quiet --custom-compile-command "make lock" --generate-hashes --universal --python-version 3.11 $(UPGRADE)
 
-.PHONY: generate test test-corpus lint typecheck check clean bench
+.PHONY: generate test test-latest test-corpus lint typecheck check clean bench lock lock-upgrade
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "partner-codegen needs Python 3.11 or newer (set PYTHON=...)")'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when either project's metadata changes.
+# Exactly the locked versions (pip refuses anything unpinned or with another hash), then the two
+# projects themselves without touching their dependencies. With LATEST=1 (make test-latest),
+# the newest releases the projects' own ranges allow instead.
+ifeq ($(LATEST),1)
 $(DEPS): pyproject.toml generated/pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./generated
+	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager pip setuptools
+	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager $(EDITABLE) -e '.[dev]' -e ./generated
 	@touch $@
+else
+$(DEPS): $(LOCK) pyproject.toml generated/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation $(EDITABLE) -e . -e ./generated
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; echo "$(LOCK) does not satisfy the projects' dependencies: run make lock"; exit 1; }
+	@touch $@
+endif
 
 # Node tools for the integration tests (the Prism mock server), pinned by package-lock.json.
 $(NODE_DEPS): package-lock.json
@@ -32,6 +50,12 @@ generate: $(DEPS)
 test: $(DEPS) $(NODE_DEPS) lint typecheck
 	$(BIN)/python -m pytest -m "not corpus"
 
+## The same suite in .venv-latest, against the newest releases the version ranges allow
+## (drift shows up here before users meet it; not part of CI).
+test-latest:
+	rm -f .venv-latest/.deps-installed
+	$(MAKE) test VENV=.venv-latest LATEST=1
+
 ## The largest real specs (whole Confluent Cloud API, GitHub API): generate, import, type-check.
 test-corpus: $(DEPS) $(NODE_DEPS)
 	$(BIN)/python -m pytest -m corpus tests/test_corpus.py
@@ -43,6 +67,17 @@ typecheck: $(DEPS)
 	$(BIN)/mypy --strict generator
 	cd generated && ../$(BIN)/mypy --strict confluent_partner_v2
 
+## Rewrite the locks after a change of dependencies, keeping every pin that still fits.
+## (uv, the locking tool, is itself pinned in the lock.)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv==$$(sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK))"
+	$(COMPILE) pyproject.toml generated/pyproject.toml --extra dev --group pyproject.toml:setup -o $(LOCK)
+	$(COMPILE) bench/peers.in -o $(PEERS_LOCK)
+
+## Move every pin of both locks to the newest release allowed, then run `make test`.
+lock-upgrade:
+	$(MAKE) lock UPGRADE=--upgrade
+
 ## Benchmarks against the peers (installed into bench/.peers/); prints the tables of BENCHMARKS.md.
 bench: $(DEPS)
 	$(BIN)/python bench/run.py
@@ -52,4 +87,4 @@ check: $(DEPS)
 	$(BIN)/partner-codegen check
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv-latest .mypy_cache .ruff_cache .pytest_cache

@@ -2,7 +2,7 @@
 """Benchmarks: partner-codegen against its peers, plus the generated client's costs.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/run.py``). It installs the peers listed in
-``bench/requirements-peers.txt`` into their own virtual environment, ``bench/.peers/``, and
+``bench/peers.lock`` into their own virtual environment, ``bench/.peers/``, and
 prints Markdown tables:
 
 1. **Cold generation**, whole process, formatting included: partner-codegen (with an empty
@@ -51,7 +51,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PEERS = BENCH / ".peers"
-REQUIREMENTS = BENCH / "requirements-peers.txt"
+PEERS_LOCK = BENCH / "peers.lock"
+"""The peers and everything they pull in, pinned with hashes (``make lock`` writes it)."""
+LOCK = ROOT / "requirements.lock"
 PARTNER_SPEC = ROOT / "spec" / "partner-v2.yaml"
 CLOUD_SPEC = ROOT.parent / "shared" / "specs" / "confluent-cloud-openapi.yaml"
 OURS_VENV = BENCH / ".ours"
@@ -187,14 +189,14 @@ def ensure_time() -> None:
 def ensure_peers() -> str | None:
     """Create bench/.peers and install the pinned peers; None, or why they are unavailable."""
     stamp = PEERS / ".requirements-installed"
-    wanted = REQUIREMENTS.read_text()
+    wanted = PEERS_LOCK.read_text()
     if stamp.exists() and stamp.read_text() == wanted:
         return None
     print(f"installing the peers into {PEERS.relative_to(ROOT)}/ ...", file=sys.stderr)
     base = getattr(sys, "_base_executable", sys.executable)
     steps = [
         [base, "-m", "venv", str(PEERS)],
-        [str(PEERS / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(REQUIREMENTS)],
+        [str(PEERS / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", str(PEERS_LOCK)],
     ]
     for step in steps:
         proc = subprocess.run(step, capture_output=True, text=True, check=False, timeout=1200)
@@ -215,15 +217,18 @@ def ensure_ours() -> str | None:
     base = getattr(sys, "_base_executable", sys.executable)
     python = OURS_VENV / "bin" / "python"
     steps = [] if python.exists() else [[base, "-m", "venv", str(OURS_VENV)]]
-    steps.append([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps", str(ROOT)])
-    if not (OURS_VENV / ".deps-installed").exists():
-        steps.insert(len(steps) - 1, [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(ROOT)])
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    stamp = OURS_VENV / ".deps-installed"
+    locked = LOCK.read_text()
+    if not stamp.exists() or stamp.read_text() != locked:  # the locked dependencies, then ourselves
+        steps.append([*pip, "--require-hashes", "-r", str(LOCK)])
+    steps.append([*pip, "--force-reinstall", "--no-deps", "--no-build-isolation", str(ROOT)])
     print(f"installing partner-codegen into {OURS_VENV.relative_to(ROOT)}/ ...", file=sys.stderr)
     for step in steps:
         proc = subprocess.run(step, capture_output=True, text=True, check=False, timeout=1200)
         if proc.returncode != 0:
             return _last_lines(proc.stderr or proc.stdout, proc.returncode)
-    (OURS_VENV / ".deps-installed").touch()
+    stamp.write_text(locked)
     OURS = OURS_VENV / "bin" / "partner-codegen"
     return None
 

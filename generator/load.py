@@ -355,6 +355,8 @@ def parse(raw: bytes, name: str, at: tuple[str, ...] = ()) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in problem:  # libyaml's own limit (PyYAML 6.0.3+), before ours is reached
+            raise SpecErrors([SpecError(name, "", f"the document is nested too deeply{where} (more than {MAX_DEPTH} levels)")]) from None
         raise SpecErrors([SpecError(name, "", f"invalid YAML{where}: {problem}")]) from None
     except RecursionError:
         raise SpecErrors([SpecError(name, "", "the document is nested too deeply")]) from None
