@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("old", type=Path, help="the previous OpenAPI document")
     cmd.add_argument("new", type=Path, help="the new OpenAPI document")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    _derive_options(cmd, both=True)
+    _derive_options(cmd, new=True)
     text = "write a self-contained document with only the named operations, after applying overlays"
     cmd = commands.add_parser("extract", help=text, description=text)
     cmd.add_argument("spec", type=Path, help="OpenAPI document (e.g. one Confluent publishes)")
@@ -77,9 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _derive_options(cmd: argparse.ArgumentParser, *, both: bool = False) -> None:
-    """``--operations`` and ``--overlay``: derive the spec from a larger published document."""
-    on = "both documents" if both else "the spec"
+def _derive_options(cmd: argparse.ArgumentParser, *, new: bool = False) -> None:
+    """``--operations`` and ``--overlay``: derive the spec from a larger published document
+    (for ``diff``, the NEW one: OLD is usually the spec the package was generated from)."""
+    on = "NEW" if new else "SPEC"
     cmd.add_argument(
         "--operations", metavar="ID[,ID...]", default=None,
         help=f"keep only these operationIds (and what they reach) of {on}",
@@ -165,11 +166,10 @@ def _run_derived(args: argparse.Namespace, workers: Workers | None, operations: 
         if args.command == "extract":
             return _extract(args, operations)
         if args.command == "diff":
-            old = stack.enter_context(derived_spec(args.old, operations=operations, overlays=args.overlay))
             new = stack.enter_context(derived_spec(args.new, operations=operations, overlays=args.overlay))
             from . import diff as spec_diff
 
-            return spec_diff.run(old, new, output_format=args.format, package=DEFAULT_PACKAGE)
+            return spec_diff.run(args.old, new, output_format=args.format, package=DEFAULT_PACKAGE)
         spec = stack.enter_context(derived_spec(args.spec, operations=operations, overlays=args.overlay))
         return _run_spec(args, workers, spec=spec)
     raise AssertionError("unreachable")
