@@ -303,7 +303,7 @@ def _versioned(args: argparse.Namespace, files: dict[str, str], report: Callable
         version = versioning.bump(previous, versioning.level(report()))
     if version == base:
         return unchanged
-    entry = versioning.changelog_entry(version, base, report())
+    entry = versioning.changelog_entry(version, previous, report() if previous is not None else None)
     return versioning.with_changelog(versioning.stamp(files, args.package, version), args.out, entry)
 
 

@@ -104,9 +104,12 @@ def stamp(files: Mapping[str, str], package: str, version: str) -> dict[str, str
     return out
 
 
-def changelog_entry(version: str, previous: str, report: Report | None) -> str:
-    """One entry of ``CHANGELOG.md``: the version, then the changes grouped by what they mean."""
+def changelog_entry(version: str, previous: str | None, report: Report | None) -> str:
+    """One entry of ``CHANGELOG.md``: the version, then the changes grouped by what they mean
+    (``previous`` is ``None`` for the first generation)."""
     lines = [f"## {version}", ""]
+    if previous is None:
+        return "\n".join([*lines, "The first generated version."]) + "\n"
     changes = report.changes if report is not None else ()
     groups: list[tuple[str, Callable[[Change], bool]]] = [
         (f"Breaking: code written for {previous} may need changes", lambda c: c.kind == "breaking"),
