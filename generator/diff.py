@@ -10,7 +10,10 @@ Every difference is a :class:`Change` with a severity:
   a method, argument, model or field that is gone or renamed, an argument or request field
   that became required, a type that no longer accepts what it accepted (requests) or may now
   hold what it never held (responses), an enum value a request may no longer send, a response
-  field that may now be absent, a union variant removed, a different success status.
+  field that may now be absent, a union variant removed, a different success status; a
+  renamed client, resource, model or environment variable (``x-class-name``, ``x-resource``,
+  ``x-env-vars``...), credentials the client no longer takes, and a field that lost
+  ``x-redact`` (its secret would show in ``repr()``, logs and errors).
 * ``risk`` -- additions that can surprise exhaustive handling of responses: a new enum value
   or union variant a response may now carry.
 * ``compatible`` -- additions and documentation changes.
@@ -634,7 +637,7 @@ class _Differ:
         old, new = self.old, self.new
         if old.client_name != new.client_name:
             self.add(
-                "breaking", "client-renamed", new.client_name,
+                "breaking", "client-renamed", f"{new.package}.{new.client_name}",
                 f"the client class {old.client_name} (and Async{old.client_name}) is now {new.client_name}",
                 self.new_loc.at("/info/x-client-name"),
             )
@@ -650,12 +653,13 @@ class _Differ:
         """What the client takes and the environment variables it reads (``x-env-vars``)."""
         old, new = self.old.auth, self.new.auth
         where = self.new_loc.at("/components/securitySchemes")
+        client = f"{self.new.package}.{self.new.client_name}"
         for kind, label, args in (("basic", "API key and secret", "api_key/api_secret"), ("bearer", "bearer token", "bearer_token")):
             had, has = getattr(old, kind), getattr(new, kind)
             if had and not has:
-                self.add("breaking", "credentials-removed", self.new.client_name, f"the client no longer takes a {label} ({args})", where)
+                self.add("breaking", "credentials-removed", client, f"the client no longer takes a {label} ({args})", where)
             elif has and not had:
-                self.add("compatible", "credentials-added", self.new.client_name, f"the client now takes a {label} ({args})", where)
+                self.add("compatible", "credentials-added", client, f"the client now takes a {label} ({args})", where)
         for attr, what, used in (
             ("key_env", "API key", old.basic and new.basic),
             ("secret_env", "API secret", old.basic and new.basic),
@@ -664,7 +668,7 @@ class _Differ:
             was, now = getattr(old, attr), getattr(new, attr)
             if used and was != now:
                 self.add(
-                    "breaking", "env-var-renamed", f"${was}",
+                    "breaking", "env-var-renamed", f"{client}(${was})",
                     f"the client reads the {what} from ${now} instead of ${was} (x-env-vars)",
                     where,
                 )
