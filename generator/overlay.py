@@ -180,8 +180,9 @@ def apply_overlay(root: dict[str, Any], overlay: Overlay, *, target_name: str) -
             )
             continue
         if action.remove:
-            # Deepest and last first, so removing one node never shifts another's index.
-            for node in sorted(nodes, key=lambda n: (len(n.location), n.location[-1:]), reverse=True):
+            # Deepest first, and of one list the highest index first, so that removing one
+            # node never moves another that is still to be removed.
+            for node in sorted(nodes, key=_removal_order, reverse=True):
                 _remove(doc, node.location)
             continue
         for node in nodes:
@@ -191,6 +192,11 @@ def apply_overlay(root: dict[str, Any], overlay: Overlay, *, target_name: str) -
     if problems:
         raise SpecErrors(problems)
     return doc
+
+
+def _removal_order(node: jsonpath_rfc9535.JSONPathNode) -> tuple[int, int]:
+    last = node.location[-1] if node.location else None
+    return len(node.location), last if isinstance(last, int) else -1
 
 
 def _remove(doc: Any, location: tuple[str | int, ...]) -> None:

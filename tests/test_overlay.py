@@ -54,6 +54,14 @@ def test_remove_and_filters_select_many_nodes(tmp_path: Path) -> None:
     assert out == {"params": [{"name": "a"}, {"name": "b"}], "x": {"z": 2}}
 
 
+def test_removing_nested_and_mixed_nodes(tmp_path: Path) -> None:
+    root = {"a": [{"x": 1, "b": [1, 2, 3]}, {"x": 2}, {"x": 3}], "m": {"x": 0}}
+    out = applied(tmp_path, root, {"target": "$..x", "remove": True}, {"target": "$.a[0].b[0,2]", "remove": True})
+    assert out == {"a": [{"b": [2]}, {}, {}], "m": {}}
+    out = applied(tmp_path, root, {"target": "$.a[0,0].b", "remove": True}, {"target": "$.a[?@.x > 1]", "remove": True})
+    assert out == {"a": [{"x": 1}], "m": {"x": 0}}
+
+
 def test_actions_apply_in_order(tmp_path: Path) -> None:
     out = applied(
         tmp_path, {"s": {"required": ["a", "b"]}},
