@@ -172,3 +172,38 @@ def test_extract_then_generate_equals_generate_with_options(tmp_path: Path) -> N
     assert "class SignupClient" in files_a[Path("confluent_partner_v2/_client.py")].decode()
     assert b"def activate_signup" not in files_a[Path("confluent_partner_v2/resources/signups.py")]
     assert cli.main(["check", str(SPEC), "--operations", "signup", "--overlay", str(fix), "--out", str(tmp_path / "b"), "--no-cache"]) == 0
+
+
+def test_generate_refuses_an_overlay_whose_result_is_not_openapi(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = overlay(tmp_path, {"target": "$.paths['/partner/v2/signup'].post.responses", "remove": True})
+    out = tmp_path / "generated"
+    assert cli.main(["generate", str(SPEC), "--overlay", str(bad), "--out", str(out), "--no-cache"]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "error: partner-v2.yaml (after fix.overlay.yaml)#/paths/~1partner~1v2~1signup/post" in err
+    assert "nothing was written" in err
+
+
+def test_x_class_name_names_component_and_inline_models(tmp_path: Path) -> None:
+    root: dict[str, Any] = {
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"post": {
+            "operationId": "make",
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/v1.Thing"}}}},
+            "responses": {"200": {"description": "ok"}},
+        }}},
+        "components": {"schemas": {"v1.Thing": {"type": "object", "properties": {
+            "inner": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        }}}},
+    }
+    spec = write(tmp_path / "thing.yaml", root)
+    fix = overlay(
+        tmp_path,
+        {"target": "$.components.schemas['v1.Thing']", "update": {"x-class-name": "Thing"}},
+        {"target": "$.components.schemas['v1.Thing'].properties.inner", "update": {"x-class-name": "Part"}},
+    )
+    out = tmp_path / "generated"
+    assert cli.main(["generate", str(spec), "--overlay", str(fix), "--out", str(out), "--package", "things", "--no-cache"]) == 0
+    models = (out / "things" / "models.py").read_text(encoding="utf-8")
+    assert "class Thing(" in models and "class Part(" in models
+    assert "V1Thing" not in models and "ThingInner" not in models
