@@ -19,8 +19,6 @@ from .errors import GenerationError, SpecErrors
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from .diff import Report
     from .pipeline import Generation
     from .workers import Workers
@@ -142,60 +140,26 @@ def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
 
 
 def _run(args: argparse.Namespace, workers: Workers | None) -> int:
-    if args.command in ("generate", "check", "diff", "extract"):
-        from .errors import SpecErrors as Errors
-        from .extract import operation_list, relabel
+    if args.command not in ("generate", "check", "diff", "extract"):
+        return _run_spec(args, workers)
+    from .extract import derived_spec, operation_list, relabel, write_extracted
 
-        operations = operation_list(args.operations) if args.operations is not None else None
-        if operations == []:
-            raise GenerationError("--operations needs at least one operationId")
-        try:
-            return _run_derived(args, workers, operations)
-        except Errors as exc:
-            raise relabel(exc, args.new if args.command == "diff" else args.spec, args.overlay) from None
-    return _run_spec(args, workers)
-
-
-def _run_derived(args: argparse.Namespace, workers: Workers | None, operations: list[str] | None) -> int:
-    """The commands that take ``--operations``/``--overlay``: run on the derived document."""
-    from contextlib import ExitStack
-
-    from .extract import derived_spec
-
-    with ExitStack() as stack:
-        if args.command == "extract":
-            return _extract(args, operations)
-        if args.command == "diff":
-            new = stack.enter_context(derived_spec(args.new, operations=operations, overlays=args.overlay))
-            from . import diff as spec_diff
-
-            return spec_diff.run(args.old, new, output_format=args.format, package=DEFAULT_PACKAGE)
-        spec = stack.enter_context(derived_spec(args.spec, operations=operations, overlays=args.overlay))
-        return _run_spec(args, workers, spec=spec)
-    raise AssertionError("unreachable")
-
-
-def _extract(args: argparse.Namespace, operations: list[str] | None) -> int:
-    """Write the derived document, after checking it is valid OpenAPI (else nothing is written)."""
-    from .extract import derive, dump
-    from .load import Document
-    from .validate import validate
-
-    root = derive(args.spec, operations=operations, overlays=args.overlay)
-    validate(Document(file=args.spec.name, root=root, sha256=""))
-    text = dump(root, as_json=args.output.suffix == ".json")
+    operations = operation_list(args.operations) if args.operations is not None else None
+    if operations == []:
+        raise GenerationError("--operations needs at least one operationId")
+    source = args.new if args.command == "diff" else args.spec
     try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise GenerationError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-    kept = len([m for item in root.get("paths", {}).values() for m in item if m in _METHODS])
-    schemas = len(root.get("components", {}).get("schemas", {}))
-    print(f"{args.output}: {kept} operation{'s' if kept != 1 else ''}, {schemas} schema{'s' if schemas != 1 else ''}")
-    return EXIT_OK
+        if args.command == "extract":
+            print(write_extracted(args.spec, operations=operations, overlays=args.overlay, output=args.output))
+            return EXIT_OK
+        with derived_spec(source, operations=operations, overlays=args.overlay) as spec:
+            if args.command == "diff":
+                from . import diff as spec_diff
 
-
-_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+                return spec_diff.run(args.old, spec, output_format=args.format, package=DEFAULT_PACKAGE)
+            return _run_spec(args, workers, spec=spec)
+    except SpecErrors as exc:
+        raise relabel(exc, source, args.overlay) from None
 
 
 def _run_spec(args: argparse.Namespace, workers: Workers | None, spec: Path | None = None) -> int:
@@ -246,7 +210,11 @@ def _deliver(args: argparse.Namespace, result: Generation, spec: Path) -> int:
             reports.append(_changes_since(args.out / PREVIOUS_SPEC, spec, result, package=args.package))
         return reports[0]
 
-    files = _versioned(args, result.files, report)
+    from .versioning import versioned
+
+    files = versioned(
+        result.files, args.out, package=args.package, keep=_user_folders(args), override=args.package_version, report=report
+    )
     if args.command == "check":
         diff = compare(files, args.out, keep=_user_folders(args))
         if diff.clean:
@@ -284,28 +252,6 @@ def _version_of(files: dict[str, str]) -> str | None:
 
     version = tomllib.loads(files["pyproject.toml"]).get("project", {}).get("version")
     return version if isinstance(version, str) else None
-
-
-def _versioned(args: argparse.Namespace, files: dict[str, str], report: Callable[[], Report | None]) -> dict[str, str]:
-    """The files with the package's version set as :mod:`generator.versioning` says, and the
-    changelog carried over (with a new entry on top when the version changes)."""
-    from . import versioning
-    from .write import compare
-
-    previous = versioning.previous_version(args.out)
-    base = previous or versioning.FIRST_VERSION
-    unchanged = versioning.with_changelog(versioning.stamp(files, args.package, base), args.out, None)
-    if args.package_version is not None:
-        version = args.package_version
-    elif previous is None or compare(unchanged, args.out, keep=_user_folders(args)).clean:
-        version = base
-    else:
-        version = versioning.bump(previous, versioning.level(report()))
-    if version == base:
-        return unchanged
-    entry = versioning.changelog_entry(version, previous, report() if previous is not None else None)
-    return versioning.with_changelog(versioning.stamp(files, args.package, version), args.out, entry)
-
 
 
 def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> Report | None:

@@ -31,11 +31,11 @@ from typing import Any
 
 import yaml
 
-from .errors import SpecError, SpecErrors, pointer
+from .errors import GenerationError, SpecError, SpecErrors, pointer
 from .load import load
 from .overlay import apply_overlay, load_overlay
 
-__all__ = ["derive", "derived_spec", "dump", "extract", "operation_list", "relabel"]
+__all__ = ["derive", "derived_spec", "dump", "extract", "operation_list", "relabel", "write_extracted"]
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TOP_LEVEL = ("openapi", "info", "jsonSchemaDialect", "servers", "security", "externalDocs")
@@ -160,6 +160,25 @@ def derive(spec: Path, *, operations: Sequence[str] | None, overlays: Sequence[P
     if operations is not None:
         root = extract(root, operations, file=spec.name)
     return root
+
+
+def write_extracted(spec: Path, *, operations: Sequence[str] | None, overlays: Sequence[Path], output: Path) -> str:
+    """The ``extract`` command: write the derived document if it is valid OpenAPI (else
+    SpecErrors, and nothing is written); returns the line to print."""
+    from .load import Document
+    from .validate import validate  # slow to import: only for this command
+
+    root = derive(spec, operations=operations, overlays=overlays)
+    validate(Document(file=spec.name, root=root, sha256=""))
+    text = dump(root, as_json=output.suffix == ".json")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise GenerationError(f"cannot write {output}: {exc.strerror or exc}") from None
+    kept = sum(1 for item in root.get("paths", {}).values() for method in item if method in _HTTP_METHODS)
+    schemas = len(root.get("components", {}).get("schemas", {}))
+    return f"{output}: {kept} operation{'s' if kept != 1 else ''}, {schemas} schema{'s' if schemas != 1 else ''}"
 
 
 def dump(root: dict[str, Any], *, as_json: bool = False) -> str:

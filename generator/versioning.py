@@ -27,12 +27,15 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .diff import Change, Report
 from .errors import GenerationError
+from .write import compare
 
-__all__ = ["CHANGELOG", "FIRST_VERSION", "Level", "bump", "changelog_entry", "check_version", "level", "previous_version", "stamp"]
+if TYPE_CHECKING:  # the differ imports the model stage: an unchanged run never needs it
+    from .diff import Change, Report
+
+__all__ = ["CHANGELOG", "FIRST_VERSION", "Level", "bump", "changelog_entry", "check_version", "level", "previous_version", "stamp", "versioned"]
 
 FIRST_VERSION = "0.1.0"
 """What :func:`generator.render.render` writes; a first generation keeps it."""
@@ -43,6 +46,36 @@ Level = Literal["major", "minor", "patch", "none"]
 _VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _ADDITIONS = frozenset({"method-added", "param-added", "field-added", "model-added", "enum-value-added", "union-variant-added", "credentials-added"})
 _TITLE = "# Changelog\n\nEvery version of this package and what changed for its callers (newest first).\n"
+
+
+def versioned(
+    files: Mapping[str, str],
+    out: Path,
+    *,
+    package: str,
+    keep: tuple[str, ...],
+    override: str | None,
+    report: Callable[[], Report | None],
+) -> dict[str, str]:
+    """The rendered ``files`` with the version the rules above give and ``CHANGELOG.md``.
+
+    ``report`` gives the API's changes since the previous generation; it is only called when
+    the output changes (an unchanged spec never builds the previous one). ``keep`` are the
+    folders of ``out`` the generator does not own (they are no change).
+    """
+    previous = previous_version(out)
+    base = previous or FIRST_VERSION
+    unchanged = with_changelog(stamp(files, package, base), out, None)
+    if override is not None:
+        version = check_version(override)
+    elif previous is None or compare(unchanged, out, keep=keep).clean:
+        version = base
+    else:
+        version = bump(previous, level(report()))
+    if version == base:
+        return unchanged
+    entry = changelog_entry(version, previous, report() if previous is not None else None)
+    return with_changelog(stamp(files, package, version), out, entry)
 
 
 def check_version(text: str) -> str:
