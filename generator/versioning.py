@@ -63,7 +63,12 @@ def versioned(
     the output changes (an unchanged spec never builds the previous one). ``keep`` are the
     folders of ``out`` the generator does not own (they are no change).
     """
-    previous = previous_version(out)
+    try:
+        previous = previous_version(out)
+    except GenerationError:
+        if override is None:
+            raise
+        previous = None  # the version is given: the unreadable one does not matter
     base = previous or FIRST_VERSION
     unchanged = with_changelog(stamp(files, package, base), out, None)
     if override is not None:
@@ -86,14 +91,26 @@ def check_version(text: str) -> str:
 
 
 def previous_version(out: Path) -> str | None:
-    """The version in ``out/pyproject.toml`` (``None``: no previous generation, or unreadable)."""
+    """The version in ``out/pyproject.toml``; ``None`` when there is none (a first generation).
+
+    A ``pyproject.toml`` whose version is not ``MAJOR.MINOR.PATCH`` (edited by hand, say) is a
+    GenerationError: starting again from :data:`FIRST_VERSION` could move the version back.
+    """
+    path = out / "pyproject.toml"
     try:
-        data = tomllib.loads((out / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return None
-    project = data.get("project")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GenerationError(f"cannot read the previous version from {path}: {exc}") from None
+    try:
+        project = tomllib.loads(text).get("project")
+    except tomllib.TOMLDecodeError as exc:
+        raise GenerationError(f"cannot read the previous version from {path}: {exc}") from None
     version = project.get("version") if isinstance(project, dict) else None
-    return version if isinstance(version, str) and _VERSION.fullmatch(version) else None
+    if not (isinstance(version, str) and _VERSION.fullmatch(version)):
+        raise GenerationError(f"{path}: version {version!r} is not MAJOR.MINOR.PATCH; pass --version X.Y.Z to set the next one")
+    return version
 
 
 def level(report: Report | None) -> Level:
@@ -143,6 +160,9 @@ def changelog_entry(version: str, previous: str | None, report: Report | None) -
     lines = [f"## {version}", ""]
     if previous is None:
         return "\n".join([*lines, "The first generated version."]) + "\n"
+    if report is None:
+        text = "The API could not be compared with the previous generation (the spec it kept is missing or no longer valid)."
+        return "\n".join([*lines, text]) + "\n"
     changes = report.changes if report is not None else ()
     groups: list[tuple[str, Callable[[Change], bool]]] = [
         (f"Breaking: code written for {previous} may need changes", lambda c: c.kind == "breaking"),

@@ -248,4 +248,20 @@ def test_changelog_entry_words() -> None:
     text = changelog_entry("2.0.0", "1.0.0", report)
     assert text.splitlines()[0] == "## 2.0.0"
     assert text.index("Breaking: code written for 1.0.0") < text.index("Check your handling") < text.index("Compatible:")
-    assert changelog_entry("1.0.1", "1.0.0", None).splitlines()[2].startswith("No change to the API")
+    assert changelog_entry("1.0.1", "1.0.0", Report("a", "b", ())).splitlines()[2].startswith("No change to the API")
+    assert changelog_entry("1.0.1", "1.0.0", None).splitlines()[2].startswith("The API could not be compared")
+    assert changelog_entry("0.1.0", None, None).splitlines()[2] == "The first generated version."
+
+
+def test_a_version_edited_by_hand_is_not_silently_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source, out = ours(), tmp_path / "generated"
+    assert generate(source, out) == 0
+    pyproject = out / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8").replace('version = "0.1.0"', 'version = "1.0.0rc1"'), encoding="utf-8")
+    before = tree(out)
+    source.remove_dry_run()
+    assert generate(source, out) == 2
+    assert tree(out) == before  # nothing written
+    assert "version '1.0.0rc1' is not MAJOR.MINOR.PATCH; pass --version X.Y.Z" in capsys.readouterr().err
+    assert generate(source, out, "--version", "1.0.0") == 0
+    assert version(out) == "1.0.0"
