@@ -672,6 +672,12 @@ class _Differ:
                     f"the client reads the {what} from ${now} instead of ${was} (x-env-vars)",
                     where,
                 )
+        if self.old.log_env != self.new.log_env:
+            self.add(
+                "breaking", "env-var-renamed", f"{self.new.package}.logging(${self.old.log_env})",
+                f"debug logging is switched on by ${self.new.log_env} instead of ${self.old.log_env} (x-log-env)",
+                self.new_loc.at("/info/x-log-env"),
+            )
 
     # ---------------------------------------------------------------- operations
     def resource_renames(self) -> dict[str, str]:
