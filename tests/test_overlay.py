@@ -207,3 +207,18 @@ def test_x_class_name_names_component_and_inline_models(tmp_path: Path) -> None:
     models = (out / "things" / "models.py").read_text(encoding="utf-8")
     assert "class Thing(" in models and "class Part(" in models
     assert "V1Thing" not in models and "ThingInner" not in models
+
+
+def test_generate_with_a_stale_overlay_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stale = overlay(
+        tmp_path,
+        {"target": "$.info", "update": {"x-client-name": "SignupClient"}},
+        {"target": "$.components.schemas.SignupUser", "description": "name the user", "update": {"x-class-name": "Person"}},
+    )
+    out = tmp_path / "generated"
+    assert cli.main(["generate", str(SPEC), "--overlay", str(stale), "--out", str(out), "--no-cache"]) == 2
+    assert not out.exists()
+    assert capsys.readouterr().err.splitlines() == [
+        "error: fix.overlay.yaml#/actions/1: action 1 ('name the user'): target $.components.schemas.SignupUser matches nothing in partner-v2.yaml",
+        "1 problem found; nothing was written.",
+    ]
