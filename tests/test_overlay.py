@@ -222,3 +222,13 @@ def test_generate_with_a_stale_overlay_writes_nothing(tmp_path: Path, capsys: py
         "error: fix.overlay.yaml#/actions/1: action 1 ('name the user'): target $.components.schemas.SignupUser matches nothing in partner-v2.yaml",
         "1 problem found; nothing was written.",
     ]
+
+
+def test_diff_derives_only_the_new_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["diff", str(SPEC), str(SPEC), "--operations", "signup,activateSignup"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    # The link method and the models only it used are gone from NEW; OLD was taken whole.
+    assert [line.split(" [")[0].split(":")[0] for line in lines[:-1]] == [
+        "BREAKING models.LinkOrganization", "BREAKING models.PartnerLinkRequest", "BREAKING signups.signup_partner_v2_link",
+    ]
+    assert lines[-1] == "3 changes: 3 breaking, 0 risk, 0 compatible"
