@@ -19,6 +19,7 @@ from .errors import GenerationError, SpecErrors
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES
 
 if TYPE_CHECKING:
+    from .diff import Report
     from .pipeline import Generation
     from .workers import Workers
 
@@ -53,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
             help="where to keep the cache of formatted output (default .partner-codegen-cache/ beside --out)",
         )
         cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+        _derive_options(cmd)
+        cmd.add_argument(
+            "--version", dest="package_version", metavar="X.Y.Z", default=None,
+            help="the generated package's version (default: the previous one, bumped as the API changed)",
+        )
     cmd = commands.add_parser("validate", help="check SPEC and report every problem")
     cmd.add_argument("spec", type=Path)
     text = "what changing OLD to NEW means for callers of the generated package (exit 1 if breaking)"
@@ -60,7 +66,27 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("old", type=Path, help="the previous OpenAPI document")
     cmd.add_argument("new", type=Path, help="the new OpenAPI document")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    _derive_options(cmd, new=True)
+    text = "write a self-contained document with only the named operations, after applying overlays"
+    cmd = commands.add_parser("extract", help=text, description=text)
+    cmd.add_argument("spec", type=Path, help="OpenAPI document (e.g. one Confluent publishes)")
+    _derive_options(cmd)
+    cmd.add_argument("-o", "--output", type=Path, required=True, help="where to write the document (.json: JSON, else YAML)")
     return parser
+
+
+def _derive_options(cmd: argparse.ArgumentParser, *, new: bool = False) -> None:
+    """``--operations`` and ``--overlay``: derive the spec from a larger published document
+    (for ``diff``, the NEW one: OLD is usually the spec the package was generated from)."""
+    on = "NEW" if new else "SPEC"
+    cmd.add_argument(
+        "--operations", metavar="ID[,ID...]", default=None,
+        help=f"keep only these operationIds (and what they reach) of {on}",
+    )
+    cmd.add_argument(
+        "--overlay", metavar="FILE", type=Path, action="append", default=[],
+        help=f"apply this OpenAPI Overlay 1.0 document to {on} first (repeatable, applied in order)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,6 +140,30 @@ def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
 
 
 def _run(args: argparse.Namespace, workers: Workers | None) -> int:
+    if args.command not in ("generate", "check", "diff", "extract"):
+        return _run_spec(args, workers)
+    from .extract import derived_spec, operation_list, relabel, write_extracted
+
+    operations = operation_list(args.operations) if args.operations is not None else None
+    if operations == []:
+        raise GenerationError("--operations needs at least one operationId")
+    source = args.new if args.command == "diff" else args.spec
+    try:
+        if args.command == "extract":
+            print(write_extracted(args.spec, operations=operations, overlays=args.overlay, output=args.output))
+            return EXIT_OK
+        with derived_spec(source, operations=operations, overlays=args.overlay) as spec:
+            if args.command == "diff":
+                from . import diff as spec_diff
+
+                return spec_diff.run(args.old, spec, output_format=args.format, package=DEFAULT_PACKAGE)
+            return _run_spec(args, workers, spec=spec)
+    except SpecErrors as exc:
+        raise relabel(exc, source, args.overlay) from None
+
+
+def _run_spec(args: argparse.Namespace, workers: Workers | None, spec: Path | None = None) -> int:
+    spec = args.spec if spec is None else spec
     if args.command == "validate":
         from .load import load
         from .validate import validate  # the spec validator is slow to import: only when needed
@@ -121,19 +171,19 @@ def _run(args: argparse.Namespace, workers: Workers | None) -> int:
         validate(load(args.spec))
         print(f"{args.spec}: valid")
         return EXIT_OK
-    if args.command == "diff":
-        from . import diff as spec_diff
-
-        return spec_diff.run(args.old, args.new, output_format=args.format, package=DEFAULT_PACKAGE)
     if not args.package.isidentifier():
         raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
     from .cache import Cache
     from .pipeline import generate
 
     cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
-    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers)
+    if args.package_version is not None:
+        from .versioning import check_version
+
+        check_version(args.package_version)
+    result = generate(spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers)
     try:
-        code = _deliver(args, result)
+        code = _deliver(args, result, spec)
     except KeyboardInterrupt:
         result.abandon()
         raise
@@ -144,25 +194,37 @@ def _run(args: argparse.Namespace, workers: Workers | None) -> int:
     return code
 
 
-def _deliver(args: argparse.Namespace, result: Generation) -> int:
+def _deliver(args: argparse.Namespace, result: Generation, spec: Path) -> int:
     """Compare or write the generated files, and say what changed."""
     from .pipeline import PREVIOUS_SPEC
     from .write import compare, write
 
-    files = result.files
+    # What the change means for callers, against the spec that produced the current output
+    # (computed before write() replaces that copy, and only when the output changes at all).
+    # A first run has nothing to compare with, and then skips importing the differ (it
+    # brings the spec validator with it).
+    reports: list[Report | None] = []
+
+    def report() -> Report | None:
+        if not reports:
+            reports.append(_changes_since(args.out / PREVIOUS_SPEC, spec, result, package=args.package))
+        return reports[0]
+
+    from .versioning import versioned
+
+    files = versioned(
+        result.files, args.out, package=args.package, keep=_user_folders(args), override=args.package_version, report=report
+    )
     if args.command == "check":
-        diff = compare(files, args.out)
+        diff = compare(files, args.out, keep=_user_folders(args))
         if diff.clean:
             print(f"{args.out}: up to date with {args.spec}")
             return EXIT_OK
         print(f"{args.out} differs from what {args.spec} produces:\n{diff.summary()}")
         print("Run `make generate` (or `partner-codegen generate`) and commit the result.")
         return EXIT_DIFFERENT
-    # What the change means for callers, against the spec that produced the current output
-    # (computed before write() replaces that copy). A first run has nothing to compare with,
-    # and then skips importing the differ (it brings the spec validator with it).
-    summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package)
-    diff = write(files, args.out)
+    changes = report()
+    diff = write(files, args.out, keep=_user_folders(args))
     if diff.clean:
         print(f"{args.out}: already up to date ({len(files)} files)")
     else:
@@ -170,13 +232,29 @@ def _deliver(args: argparse.Namespace, result: Generation) -> int:
             f"{args.out}: {len(diff.changed)} changed, {len(diff.missing)} added, "
             f"{len(diff.stale)} removed ({len(files)} files)"
         )
-    if summary:
-        print(summary)
+    if changes is not None:
+        from .diff import summary_text
+
+        print(summary_text(changes))
+    version = files.get("pyproject.toml") and _version_of(files)
+    if version and "CHANGELOG.md" in diff.changed + diff.missing:
+        print(f"version {version}; see {args.out / 'CHANGELOG.md'}")
     return EXIT_OK
 
 
+def _user_folders(args: argparse.Namespace) -> tuple[str, ...]:
+    """Where the user's own code lives in the output: ``<package>/lib/`` is never touched."""
+    return (f"{args.package}/lib/",)
 
-def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> str | None:
+
+def _version_of(files: dict[str, str]) -> str | None:
+    import tomllib
+
+    version = tomllib.loads(files["pyproject.toml"]).get("project", {}).get("version")
+    return version if isinstance(version, str) else None
+
+
+def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> Report | None:
     """The summary of API changes from the spec that produced the output to ``spec``.
 
     The new side is what this run just built. The old side is the cache's copy of the last
@@ -197,7 +275,7 @@ def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, packa
     from .load import Document
 
     if result.document is None or result.api is None:  # served whole from the tree cache
-        return spec_diff.summary_since(previous_spec, spec, package=package)
+        return spec_diff.report_since(previous_spec, spec, package=package)
     baseline = result.baseline
     if baseline is not None and baseline.sha256 == hashlib.sha256(previous).hexdigest():
         old_doc = Document(file=previous_spec.name, root=baseline.root, sha256=baseline.sha256)
@@ -211,7 +289,7 @@ def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, packa
         if built is None:
             return None
         old = built
-    return spec_diff.summary_between(*old, result.document, result.api)
+    return spec_diff.report_between(*old, result.document, result.api)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ Every difference is a :class:`Change` with a severity:
   a method, argument, model or field that is gone or renamed, an argument or request field
   that became required, a type that no longer accepts what it accepted (requests) or may now
   hold what it never held (responses), an enum value a request may no longer send, a response
-  field that may now be absent, a union variant removed, a different success status.
+  field that may now be absent, a union variant removed, a different success status; a
+  renamed client, resource, model or environment variable (``x-class-name``, ``x-resource``,
+  ``x-env-vars``...), credentials the client no longer takes, and a field that lost
+  ``x-redact`` (its secret would show in ``repr()``, logs and errors).
 * ``risk`` -- additions that can surprise exhaustive handling of responses: a new enum value
   or union variant a response may now carry.
 * ``compatible`` -- additions and documentation changes.
@@ -126,7 +129,11 @@ def diff_specs(old: Path, new: Path, *, package: str) -> Report:
 
 def summarize(old_api: Api, new_api: Api, *, limit: int = 8) -> str:
     """A few lines for ``generate``: counts, then the most severe changes (at most ``limit``)."""
-    report = compare(old_api, new_api)
+    return summary_text(compare(old_api, new_api), limit=limit)
+
+
+def summary_text(report: Report, *, limit: int = 8) -> str:
+    """:func:`summarize` for a report already made."""
     if not report.changes:
         return _NO_CHANGES
     lines = [f"API changes since the previous generation: {report.summary_line()}"]
@@ -152,15 +159,21 @@ def summary_since(previous_spec: Path, spec: Path, *, package: str) -> str | Non
     ``None`` when there is no previous spec, or it no longer builds (nothing to compare with);
     a bad ``spec`` raises :class:`~generator.errors.SpecErrors` as generating it would.
     """
+    report = report_since(previous_spec, spec, package=package)
+    return None if report is None else summary_text(report)
+
+
+def report_since(previous_spec: Path, spec: Path, *, package: str) -> Report | None:
+    """The :class:`Report` :func:`summary_since` summarises (``None`` when it prints nothing)."""
     try:
         if previous_spec.read_bytes() == spec.read_bytes():
-            return _NO_CHANGES  # without building anything
+            return Report(previous_spec.name, spec.name, ())  # without building anything
     except OSError:
         return None  # no previous spec (a first run), or it cannot be read
     previous = build_previous(previous_spec, package=package)
     if previous is None:
         return None
-    return summary_between(*previous, *build_api(spec, package=package))
+    return report_between(*previous, *build_api(spec, package=package))
 
 
 def build_previous(previous_spec: Path, *, package: str) -> tuple[Document, Api] | None:
@@ -184,9 +197,14 @@ def summary_between(old_doc: Document, old_api: Api, new_doc: Document, new_api:
     come from the IR (as in :func:`summarize`), the documents only tell whether the inputs were
     identical.
     """
+    return summary_text(report_between(old_doc, old_api, new_doc, new_api))
+
+
+def report_between(old_doc: Document, old_api: Api, new_doc: Document, new_api: Api) -> Report:
+    """The :class:`Report` :func:`summary_between` summarises (locations from the IR)."""
     if old_doc.sha256 == new_doc.sha256:
-        return _NO_CHANGES  # the same bytes (and external files) build the same API
-    return summarize(old_api, new_api)
+        return Report(old_api.spec_file, new_api.spec_file, ())  # the same bytes build the same API
+    return compare(old_api, new_api)
 
 
 def compare(
@@ -619,10 +637,11 @@ class _Differ:
         old, new = self.old, self.new
         if old.client_name != new.client_name:
             self.add(
-                "breaking", "client-renamed", new.client_name,
+                "breaking", "client-renamed", f"{new.package}.{new.client_name}",
                 f"the client class {old.client_name} (and Async{old.client_name}) is now {new.client_name}",
                 self.new_loc.at("/info/x-client-name"),
             )
+        self.credentials()
         if old.server_url != new.server_url:
             self.add(
                 "compatible", "server-url-changed", "DEFAULT_BASE_URL",
@@ -630,9 +649,63 @@ class _Differ:
                 self.new_loc.at("/servers/0/url"),
             )
 
+    def credentials(self) -> None:
+        """What the client takes and the environment variables it reads (``x-env-vars``)."""
+        old, new = self.old.auth, self.new.auth
+        where = self.new_loc.at("/components/securitySchemes")
+        client = f"{self.new.package}.{self.new.client_name}"
+        for kind, label, args in (("basic", "API key and secret", "api_key/api_secret"), ("bearer", "bearer token", "bearer_token")):
+            had, has = getattr(old, kind), getattr(new, kind)
+            if had and not has:
+                self.add("breaking", "credentials-removed", client, f"the client no longer takes a {label} ({args})", where)
+            elif has and not had:
+                self.add("compatible", "credentials-added", client, f"the client now takes a {label} ({args})", where)
+        for attr, what, used in (
+            ("key_env", "API key", old.basic and new.basic),
+            ("secret_env", "API secret", old.basic and new.basic),
+            ("token_env", "bearer token", old.bearer and new.bearer),
+        ):
+            was, now = getattr(old, attr), getattr(new, attr)
+            if used and was != now:
+                self.add(
+                    "breaking", "env-var-renamed", f"{client}(${was})",
+                    f"the client reads the {what} from ${now} instead of ${was} (x-env-vars)",
+                    where,
+                )
+        if self.old.log_env != self.new.log_env:
+            self.add(
+                "breaking", "env-var-renamed", f"{self.new.package}.logging(${self.old.log_env})",
+                f"debug logging is switched on by ${self.new.log_env} instead of ${self.old.log_env} (x-log-env)",
+                self.new_loc.at("/info/x-log-env"),
+            )
+
     # ---------------------------------------------------------------- operations
+    def resource_renames(self) -> dict[str, str]:
+        """Old resource attribute -> new one, for resources that are gone from the new API
+        while every one of their operations (by operationId) is now in one new resource."""
+        old_attrs = {r.attribute: r for r in self.old.resources}
+        new_attrs = {r.attribute: r for r in self.new.resources}
+        by_id = {op.operation_id: r.attribute for r in self.new.resources for op in r.operations}
+        renames: dict[str, str] = {}
+        for attr, resource in old_attrs.items():
+            if attr in new_attrs:
+                continue
+            targets = {by_id.get(op.operation_id) for op in resource.operations}
+            if len(targets) == 1:
+                target = targets.pop()
+                if target is not None and target not in old_attrs and target not in renames.values():
+                    renames[attr] = target
+        for old_attr, new_attr in renames.items():
+            self.add(
+                "breaking", "resource-renamed", f"client.{old_attr}",
+                f"resource renamed to client.{new_attr} (calls through client.{old_attr} fail)",
+                self.new_loc.operation(new_attrs[new_attr].operations[0]),
+            )
+        return renames
+
     def operations(self) -> None:
-        old_ops = _by_key((r.attribute, op) for r in self.old.resources for op in r.operations)
+        renamed_resources = self.resource_renames()
+        old_ops = _by_key((renamed_resources.get(r.attribute, r.attribute), op) for r in self.old.resources for op in r.operations)
         new_ops = _by_key((r.attribute, op) for r in self.new.resources for op in r.operations)
         unmatched_new = {k: v for k, v in new_ops.items() if k not in old_ops}
         for key, old_op in old_ops.items():
@@ -768,6 +841,8 @@ class _Differ:
         where = functools.partial(self.new_loc.definition, new.name)
         if old.description != new.description:
             self.add("compatible", "description-changed", subject, "description changed", where)
+        if isinstance(old, ModelDef) and isinstance(new, ModelDef):
+            self.redaction(subject, old, new)
         directions = self.directions(new.name)
         if directions is None:
             if not self.used(self.new_usage, new.name):
@@ -801,6 +876,24 @@ class _Differ:
                 self.add("breaking", "required-field-added", at, f"new required field {nf.name} ({wire!r}) must be given", loc)
             else:
                 self.add("compatible", "field-added", at, f"new {'required' if nf.required else 'optional'} field {nf.name} ({wire!r})", loc)
+
+    def redaction(self, subject: str, old: ModelDef, new: ModelDef) -> None:
+        """``x-redact`` decides whether a secret shows in ``repr()``, logs and errors: losing
+        it is breaking even though no signature changes (whatever the model's use)."""
+        new_fields = {f.wire_name: f for f in new.fields}
+        for of in old.fields:
+            nf = new_fields.get(of.wire_name)
+            if nf is None or of.redact == nf.redact:
+                continue
+            loc = functools.partial(self.new_loc.field, new.name, nf.wire_name)
+            if of.redact:
+                self.add(
+                    "breaking", "redaction-removed", f"{subject}.{nf.name}",
+                    f"field {nf.name} is no longer redacted (x-redact): its value now shows in repr(), logs and validation errors",
+                    loc,
+                )
+            else:
+                self.add("compatible", "redaction-added", f"{subject}.{nf.name}", f"field {nf.name} is now redacted (x-redact) in repr(), logs and errors", loc)
 
     def field_removed(self, subject: str, model: str, of: FieldDef, directions: list[Direction]) -> None:
         at = f"{subject}.{of.name}"

@@ -57,6 +57,13 @@ class Usage:
     response: set[str] = field(default_factory=set)
 
 
+def _class_name(key: str, schema: Any) -> str:
+    """The name a component's class is built from: its ``x-class-name`` if it has one (so an
+    overlay can name a model of a document it cannot edit), else its key in the components."""
+    named = schema.get("x-class-name") if isinstance(schema, dict) else None
+    return named if isinstance(named, str) and named.strip() else key
+
+
 @dataclass
 class PendingModel:
     name: str
@@ -86,10 +93,10 @@ class SchemaBuilder:
         self.order: list[str] = []
         self.owners: dict[str, str] = {}  # pointer of an object schema -> its class name
         schemas = self.components("schemas")
-        for key in schemas:
+        for key, schema in schemas.items():
             ref = "#/components/schemas/" + escape_pointer_token(key)
             self.component_names[ref] = self.class_names.allocate(
-                naming.pascal_identifier(key, fallback="Schema"), separator=""
+                naming.pascal_identifier(_class_name(key, schema), fallback="Schema"), separator=""
             )
 
     # ----------------------------------------------------------------- helpers
@@ -375,6 +382,8 @@ class SchemaBuilder:
                     param_imports=frozenset({Import("typing", "Any"), Import("collections.abc", "Mapping")}),
                 )
         # A component's name was allocated up front; an inline schema gets a fresh one.
+        if not named and "x-class-name" in schema:
+            hint = naming.pascal_identifier(_class_name(hint, schema), fallback=hint)
         name = hint if named else self.class_names.allocate(hint, separator="")
         self.owners[at] = name
         self.pending[name] = PendingModel(

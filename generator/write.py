@@ -5,7 +5,9 @@ spec never touches the output. Writing stages the new tree beside the output dir
 then moves each file into place with :func:`os.replace` (atomic per file), and finally
 removes files a previous run generated that are no longer produced. The list of generated
 files lives in ``.partner-codegen-manifest`` so files the generator does not own (a user's
-notes, build metadata) are never deleted.
+notes, build metadata) are never deleted. Folders passed as ``keep`` (the package's ``lib/``,
+where users keep their own code) are never written, changed or deleted, whatever a manifest
+or the rendered tree says.
 """
 
 from __future__ import annotations
@@ -56,8 +58,16 @@ def _previous(out: Path) -> set[str]:
     return {line for line in text.splitlines() if line and not line.startswith("/") and ".." not in Path(line).parts}
 
 
-def compare(files: dict[str, str], out: Path) -> Difference:
-    """What :func:`write` would change in ``out``; reads only."""
+def _kept(path: str, keep: tuple[str, ...]) -> bool:
+    return any(path.startswith(prefix) for prefix in keep)
+
+
+def compare(files: dict[str, str], out: Path, *, keep: tuple[str, ...] = ()) -> Difference:
+    """What :func:`write` would change in ``out``; reads only. Paths under a ``keep`` prefix
+    are neither compared nor ever stale."""
+    owned = [path for path in files if _kept(path, keep)]
+    if owned:  # the pipeline never renders there: a generator bug, caught before any write
+        raise AssertionError(f"the generator rendered {owned[0]}, inside a folder it must not touch")
     files = _with_manifest(files)
     changed, missing = [], []
     for path, text in sorted(files.items()):
@@ -71,17 +81,18 @@ def compare(files: dict[str, str], out: Path) -> Difference:
             raise GenerationError(f"cannot read {target}: {exc.strerror or exc}") from None
         if current != text.encode("utf-8"):
             changed.append(path)
-    stale = sorted(p for p in _previous(out) - set(files) if (out / p).exists())
+    stale = sorted(p for p in _previous(out) - set(files) if not _kept(p, keep) and (out / p).exists())
     return Difference(tuple(changed), tuple(missing), tuple(stale))
 
 
-def write(files: dict[str, str], out: Path) -> Difference:
-    """Make ``out`` hold exactly ``files`` (plus anything the generator never owned).
+def write(files: dict[str, str], out: Path, *, keep: tuple[str, ...] = ()) -> Difference:
+    """Make ``out`` hold exactly ``files`` (plus anything the generator never owned, and
+    everything under the ``keep`` prefixes, untouched).
 
     Originals are moved aside before each replacement; if anything fails part-way, every
     moved file is put back, so ``out`` is either fully updated or exactly as it was.
     """
-    diff = compare(files, out)
+    diff = compare(files, out, keep=keep)
     if diff.clean:
         return diff
     files = _with_manifest(files)

@@ -24,7 +24,12 @@ ERRORS = Path(__file__).resolve().parent / "cases" / "errors"
 RULES: dict[str, tuple[str, str] | None] = {
     "additions": ("compatible", "method-added"),
     "body_field_became_required": ("breaking", "param-became-required"),
+    "client_renamed": ("breaking", "client-renamed"),
     "description_changed": ("compatible", "description-changed"),
+    "env_var_renamed": ("breaking", "env-var-renamed"),
+    "model_renamed_by_x_class_name": ("breaking", "model-renamed"),
+    "redaction_removed": ("breaking", "redaction-removed"),
+    "resource_renamed": ("breaking", "resource-renamed"),
     "inline_enum_value_removed": ("breaking", "enum-value-removed"),
     "method_removed": ("breaking", "method-removed"),
     "method_renamed": ("breaking", "method-renamed"),
