@@ -272,7 +272,9 @@ def _status_error(response: httpx.Response, error_model: Any) -> APIStatusError:
         if not isinstance(body, dict)
         else cast("dict[str, object]", body).get("errors")
     )
-    errors: list[Any] = list(cast("list[object]", raw_errors)) if isinstance(raw_errors, list) else []
+    errors: list[Any] = (
+        list(cast("list[object]", raw_errors)) if isinstance(raw_errors, list) else []
+    )
     reason = response.reason_phrase or "error"
     summary = _error_summary(errors)
     request_id = response.headers.get("x-request-id")

@@ -97,8 +97,8 @@ class Model(BaseModel):
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
         data = handler(self)
-        context = info.context
-        if isinstance(context, dict) and cast("dict[str, object]", context).get("request") and isinstance(data, dict):
+        context: dict[str, object] | None = info.context
+        if isinstance(context, dict) and context.get("request") and isinstance(data, dict):
             read_only, nullable = self._read_only, self._nullable
             return {
                 key: value
