@@ -10,8 +10,8 @@ own) holds:
 - ``expected/``: the golden ``models.py``, ``params.py`` and ``resources/*.py`` the spec generates.
 
 Each check is its own test item. Every case is generated once per session into a temporary
-directory; the whole set is then type-checked with ``mypy --strict`` in one run and linted
-with ruff. ``UPDATE_GOLDEN=1 pytest tests/test_cases.py`` rewrites the golden files.
+directory; the whole set is then type-checked with ``mypy --strict`` and pyright (strict) in
+one run each, and linted with ruff. ``UPDATE_GOLDEN=1 pytest tests/test_cases.py`` rewrites the golden files.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 NOT_FEATURE_CASES = frozenset({"errors", "diff", "hostile"})  # owned by other runners
 BIN = Path(sys.executable).parent
+PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 UPDATE_COMMAND = "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_cases.py -k golden"
 
@@ -303,6 +304,26 @@ def test_generated_packages_pass_mypy_strict(generated: Generated) -> None:
         check=False,
     )
     assert result.returncode == 0, "mypy --strict:\n" + result.stdout + result.stderr
+    assert not refused, f"not generated (see their behaviour tests): {refused}"
+
+
+def test_generated_packages_pass_pyright_strict(generated: Generated) -> None:
+    """pyright in strict mode (VS Code's Pylance), as ``make typecheck`` runs it on generated/."""
+    if not PYRIGHT.exists():
+        pytest.skip("pyright is installed by `npm ci` (make test)")
+    if shutil.which("node") is None:
+        pytest.skip("pyright needs node")
+    packages, refused = _all_packages(generated)
+    result = subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, "-p", str(ROOT / "pyright-strict.json"), *map(str, packages)],
+        cwd=generated.root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, "pyright (strict):\n" + result.stdout + result.stderr
+    assert "0 errors" in result.stdout, result.stdout
     assert not refused, f"not generated (see their behaviour tests): {refused}"
 
 
