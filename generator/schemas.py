@@ -636,6 +636,16 @@ def _maybe_null(texpr: TypeExpr, nullable: bool) -> TypeExpr:
     )
 
 
+def _classes_and_dicts(texpr: TypeExpr) -> tuple[str, str]:
+    """A model type's ``param_annotation`` as its classes and its TypedDicts: ``Foo | FooParam``
+    -> ``("Foo", "FooParam")``; a tagged union's ``Cat | Dog | CatParam | DogParam`` ->
+    ``("Cat | Dog", "CatParam | DogParam")``. Anything else stays whole, in the first place."""
+    tail = " | " + texpr.dict_annotation
+    if texpr.is_model and texpr.dict_annotation and texpr.param_annotation.endswith(tail):
+        return texpr.param_annotation.removesuffix(tail), texpr.dict_annotation
+    return texpr.param_annotation, ""
+
+
 def _union(parts: list[TypeExpr]) -> TypeExpr:
     unique: dict[str, TypeExpr] = {}
     for part in parts:
@@ -647,8 +657,12 @@ def _union(parts: list[TypeExpr]) -> TypeExpr:
     model_parts = [p.annotation for p in items if p.is_model]
     # The models first, then the other variants, then the models' TypedDicts:
     # ``A | B | str | AParam | BParam``.
-    other = [p.param_annotation for p in items if not p.is_model]
-    param = " | ".join([*model_parts, *other, *(p.as_dict for p in items if p.is_model)])
+    split = [_classes_and_dicts(p) for p in items]
+    param = " | ".join(
+        [*(c for (c, d), p in zip(split, items, strict=True) if p.is_model),
+         *(p.param_annotation for p in items if not p.is_model),
+         *(d for c, d in split if d)]
+    )
     dict_parts = [p.as_dict for p in items]
     imports: frozenset[Import] = frozenset().union(*(p.imports for p in items))
     param_imports: frozenset[Import] = frozenset().union(*(p.param_imports for p in items))
