@@ -63,9 +63,13 @@ test-corpus: $(DEPS) $(NODE_DEPS)
 lint: $(DEPS)
 	$(BIN)/ruff check generator generated tests
 
-typecheck: $(DEPS)
+# The generated package, runtime included, under both checkers: mypy --strict, and pyright in
+# strict mode (the engine of VS Code's Pylance; pinned in package-lock.json, configured by
+# pyright-strict.json). tests/test_cases.py runs both on the feature cases' packages.
+typecheck: $(DEPS) $(NODE_DEPS)
 	$(BIN)/mypy --strict generator
 	cd generated && ../$(BIN)/mypy --strict confluent_partner_v2
+	node_modules/.bin/pyright --pythonpath $(BIN)/python -p pyright-strict.json generated/confluent_partner_v2
 
 ## Rewrite the locks after a change of dependencies, keeping every pin that still fits.
 ## (uv, the locking tool, is itself pinned in the lock.)

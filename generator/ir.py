@@ -55,7 +55,7 @@ class TypeExpr:
     """A type as the generated code spells it.
 
     ``annotation`` is the model-side type; ``param_annotation`` is what a method accepts for it
-    (models may also be given as plain dicts). ``refs`` names the generated classes and aliases
+    (a model, or a dict literal typed by the model's ``TypedDict``: ``Foo | FooParam``). ``refs`` names the generated classes and aliases
     the expression mentions, for ordering definitions.
     """
 
@@ -67,6 +67,15 @@ class TypeExpr:
     is_model: bool = False
     param_imports: frozenset[Import] = frozenset()
     """Imports ``param_annotation`` needs (``imports`` serves ``annotation``)."""
+    dict_annotation: str = ""
+    """The type as plain data only: every model replaced by its ``TypedDict`` (``FooParam``);
+    empty when that is ``param_annotation`` (no model inside). What a ``...Param`` alias spells."""
+    param_refs: frozenset[str] = frozenset()
+    """The ``TypedDict`` names (of :mod:`params`) that ``param_annotation`` mentions."""
+
+    @property
+    def as_dict(self) -> str:
+        return self.dict_annotation or self.param_annotation
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,9 @@ class FieldDef:
     """The full annotation, ``| None`` added for optional fields."""
     default: str | None
     """The right-hand side (``None``, a literal, or a ``Field(...)`` call); ``None`` if required without alias."""
+    request_required: bool = False
+    """Whether a request must carry it (the spec's ``required``, read-only ones excepted,
+    write-only ones included): ``Required`` in the model's ``TypedDict``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +114,13 @@ class ModelDef:
     redacted: tuple[str, ...]
     """Python and wire names of ``x-redact`` fields (shown masked, never echoed in errors)."""
     refs: frozenset[str]
+    param_name: str | None = None
+    """Its ``TypedDict`` in ``params.py`` (``FooParam``), when a request can carry the model."""
+
+    @property
+    def request_fields(self) -> tuple[FieldDef, ...]:
+        """What a request may carry: every field but the read-only ones."""
+        return tuple(f for f in self.fields if not f.read_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +131,8 @@ class AliasDef:
     pointer: str
     description: str
     type: TypeExpr
+    param_name: str | None = None
+    """Its plain-data alias in ``params.py`` (``FooParam``), when a request can carry models of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +224,8 @@ class Operation:
     refs: frozenset[str]
     """Generated classes and aliases the method's signature and body mention."""
     imports: frozenset[Import]
+    param_refs: frozenset[str] = frozenset()
+    """The ``TypedDict`` names (of ``params.py``) the method's signature mentions."""
 
     @property
     def query(self) -> tuple[Param, ...]:
@@ -291,6 +314,11 @@ class Api:
     @property
     def operations(self) -> tuple[Operation, ...]:
         return tuple(op for r in self.resources for op in r.operations)
+
+    @property
+    def param_definitions(self) -> tuple[ModelDef | AliasDef, ...]:
+        """The definitions with a ``TypedDict`` (or plain-data alias) in ``params.py``, in order."""
+        return tuple(d for d in self.definitions if d.param_name)
 
 
 def _pickled_by_fields(cls: type) -> None:

@@ -25,6 +25,7 @@ Rules worth knowing when reading generated code:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -76,6 +77,7 @@ def build(doc: Document, *, package: str) -> Api:
     models = b.finish_models(usage)
     if b.errors:
         raise SpecErrors(b.errors)
+    models = _with_params(b, models, [op for ops in resources.values() for op in ops])
     info = doc.root.get("info") or {}
     servers = doc.root.get("servers") or []
     server_url = servers[0].get("url", "") if servers and isinstance(servers[0], dict) else ""
@@ -209,6 +211,32 @@ def _propagate_usage(b: SchemaBuilder, usage: Usage) -> None:
             for ref in refs - seen:
                 seen.add(ref)
                 queue.append(ref)
+
+
+def _with_params(b: SchemaBuilder, models: list[ModelDef], operations: list[Operation]) -> list[ModelDef]:
+    """Name the ``TypedDict`` of every model a request can carry, and the plain-data alias of
+    every union of them: what the methods' arguments mention, the request bodies, and what
+    their fields mention in turn (read-only fields excepted: a request never carries them).
+    The names were allocated with the types (:meth:`SchemaBuilder.param_name`); the aliases
+    in ``b.aliases`` are updated in place."""
+    owner = {param: name for name, param in b.param_names.items()}
+    by_name = {m.name: m for m in models}
+    queue = [owner[p] for op in operations for p in sorted(op.param_refs)]
+    queue += [op.body_model for op in operations if op.body_model]
+    wanted: set[str] = set()
+    while queue:
+        name = queue.pop()
+        if name in wanted:
+            continue
+        wanted.add(name)
+        if name in by_name:
+            queue.extend(owner[p] for f in by_name[name].request_fields for p in sorted(f.type.param_refs))
+        elif name in b.aliases:
+            queue.extend(owner[p] for p in sorted(b.aliases[name].type.param_refs))
+    for name, alias in b.aliases.items():
+        if name in wanted:
+            b.aliases[name] = dataclasses.replace(alias, param_name=b.param_name(name))
+    return [dataclasses.replace(m, param_name=b.param_name(m.name)) if m.name in wanted else m for m in models]
 
 
 def _dependency_order(

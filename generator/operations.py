@@ -83,10 +83,13 @@ def build_operation(
     params: list[Param] = []
     refs: set[str] = set()
     imports: set[Import] = set()
+    param_refs: set[str] = set()
 
     def use(texpr: TypeExpr, *, as_param: bool = True) -> TypeExpr:
         refs.update(texpr.refs)
         imports.update(texpr.param_imports if as_param else texpr.imports)
+        if as_param:
+            param_refs.update(texpr.param_refs)
         return texpr
     required_doc: list[str] = []
     optional_doc: list[str] = []
@@ -265,6 +268,7 @@ def build_operation(
         accessible_by=_accessible_by(doc, path, method),
         refs=frozenset(refs),
         imports=frozenset(imports),
+        param_refs=frozenset(param_refs),
     )
 
 

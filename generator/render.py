@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from . import TEMPLATES, docs, layout
+from . import TEMPLATES, docs, layout, typeddicts
 from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
 
 STATIC_FILES = (
@@ -352,6 +352,7 @@ def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
     for op in resource.operations:
         imports |= {_PRIVATE_IMPORTS.get(i.name, i) for i in op.imports}
         imports |= {Import(".models", name) for name in op.refs}
+        imports |= {Import(".params", name) for name in op.param_refs}
         if op.body_model:
             imports |= {Import(".models", op.body_model), _PRIVATE_IMPORTS["build_body"]}
         if op.body_param and op.body_encoding != "raw":
@@ -470,6 +471,7 @@ def render(
                 "name) or use ``Model.model_validate(data)``.\n"
             ),
         ),
+        **_params_file(api, put),
         f"{pkg}/resources/__init__.py": put(
             "package/resources/__init__.py.jinja",
             exported=sorted((n for r in api.resources for n in (r.class_name, f"Async{r.class_name}")), key=_isort_key),
@@ -493,6 +495,27 @@ def render(
         else:
             out[page_file] = put("docs/resource.md.jinja", page=docs.resource_page(api, resource), yaml_header=head["yaml"])
     return out
+
+
+def _params_file(api: Api, put: Callable[..., str]) -> dict[str, str]:
+    """``params.py``, the ``TypedDict`` of every model a request can carry (none: no file)."""
+    params = typeddicts.params_module(api)
+    if not params.definitions:
+        return {}
+    return {
+        f"{api.package}/params.py": put(
+            "package/params.py.jinja",
+            params=params,
+            imports=import_lines(params.imports),
+            module_doc=(
+                f"Request bodies of {api.title or api.package}, as TypedDicts for dict literals.\n\n"
+                "Every method argument that takes a model also takes a dict, typed ``<Model>Param``, so\n"
+                "that mypy and pyright check its keys and values. Keys are the wire names (as in\n"
+                "``Model.model_validate``); read-only properties are left out; ``Required`` marks what a\n"
+                "request must carry. At run time the models still validate every value.\n"
+            ),
+        )
+    }
 
 
 def _reference_context(

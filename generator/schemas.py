@@ -24,7 +24,9 @@ RESERVED_CLASS_NAMES = frozenset(
      "Union", "Mapping", "Sequence", "date", "datetime", "httpx", "annotations",
      # what models.py and the resource modules import besides the models
      "ConfigDict", "TYPE_CHECKING", "TimeoutTypes", "APIResponse", "Iterator", "AsyncIterator",
-     "EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str", "Base64Str"}
+     "EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str", "Base64Str",
+     # what params.py imports besides the models
+     "TypedDict", "Required", "NotRequired"}
 )
 RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
@@ -92,6 +94,7 @@ class SchemaBuilder:
         self.discriminated: dict[str, dict[str, set[str]]] = {}  # model -> property -> values
         self.order: list[str] = []
         self.owners: dict[str, str] = {}  # pointer of an object schema -> its class name
+        self.param_names: dict[str, str] = {}  # model or model union -> its TypedDict's name
         schemas = self.components("schemas")
         for key, schema in schemas.items():
             ref = "#/components/schemas/" + escape_pointer_token(key)
@@ -104,6 +107,27 @@ class SchemaBuilder:
         comps = self.doc.root.get("components") or {}
         found = comps.get(kind) or {}
         return found if isinstance(found, dict) else {}
+
+    def param_name(self, name: str) -> str:
+        """The ``TypedDict`` of model ``name`` (``FooParam``), allocated on first use.
+
+        From the same name table as the models: ``params.py`` imports the models its
+        annotations name, and the resource modules import both.
+        """
+        found = self.param_names.get(name)
+        if found is None:
+            found = self.param_names[name] = self.class_names.allocate(name + "Param", separator="")
+        return found
+
+    def named(self, name: str, *, is_model: bool) -> TypeExpr:
+        """A reference to a generated class or alias; a method takes a model or its TypedDict."""
+        if is_model:
+            param = self.param_name(name)
+            return TypeExpr(
+                name, f"{name} | {param}", frozenset(), frozenset({name}), is_model=True,
+                dict_annotation=param, param_refs=frozenset({param}),
+            )
+        return TypeExpr(name, name, frozenset(), frozenset({name}))
 
     def error(self, at: str, message: str) -> None:
         self.errors.append(SpecError(self.doc.file, at, message))
@@ -143,7 +167,7 @@ class SchemaBuilder:
             name = self.class_names.allocate(naming.pascal_identifier(tail, fallback="Schema"), separator="")
             self.component_names[ref] = name
         if ref in self.building:  # recursion: the class exists by the time anyone validates
-            return _named(name, is_model=True)
+            return self.named(name, is_model=True)
         self.building.add(ref)
         try:
             inner = target.get("$ref") if isinstance(target, dict) else None
@@ -167,7 +191,7 @@ class SchemaBuilder:
             return texpr
         self.aliases[name] = AliasDef(name, ref[1:], text(target.get("description")), texpr)
         self.order.append(name)
-        return _named(name, is_model=texpr.is_model)
+        return self.named(name, is_model=texpr.is_model)
 
     def type_of_inline(self, schema: dict[str, Any], at: str, hint: str, *, named: bool = False) -> TypeExpr:
         nullable = schema.get("nullable") is True
@@ -210,6 +234,8 @@ class SchemaBuilder:
                 item.imports,
                 item.refs,
                 param_imports=item.param_imports | {Import("collections.abc", "Sequence")},
+                dict_annotation=f"Sequence[{item.dict_annotation}]" if item.dict_annotation else "",
+                param_refs=item.param_refs,
             )
         elif isinstance(types, str) and types in _PRIMITIVES:
             texpr = self.primitive_type(types, schema)
@@ -225,7 +251,9 @@ class SchemaBuilder:
         if kind == "string" and isinstance(fmt, str) and fmt in _FORMATS:
             name, imp = _FORMATS[fmt]
             imports = frozenset({imp}) if imp else frozenset()
-            return TypeExpr(name, name, imports, param_imports=imports)
+            # Dates and times may also be given as ISO 8601 text, which the model parses.
+            param = f"{name} | str" if imp else name
+            return TypeExpr(name, param, imports, param_imports=imports)
         if kind == "string" and isinstance(fmt, str) and fmt in _CHECKED_FORMATS:
             checked = _CHECKED_FORMATS[fmt]
             return TypeExpr(checked, "str", frozenset({Import("._formats", checked)}))
@@ -267,7 +295,7 @@ class SchemaBuilder:
             alias = AliasDef(hint, at, text(schema.get("description")), texpr)
             self.aliases[hint] = alias
             self.order.append(hint)
-            return _named(hint, is_model=texpr.is_model)
+            return self.named(hint, is_model=texpr.is_model)
         return texpr
 
     def tag_union(
@@ -313,6 +341,8 @@ class SchemaBuilder:
             plain.refs,
             is_model=True,
             param_imports=plain.param_imports,
+            dict_annotation=plain.dict_annotation,
+            param_refs=plain.param_refs,
         )
 
     def all_of_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
@@ -355,7 +385,7 @@ class SchemaBuilder:
         if named:
             self.aliases[hint] = AliasDef(hint, at, "", texpr)
             self.order.append(hint)
-            return _named(hint, is_model=texpr.is_model)
+            return self.named(hint, is_model=texpr.is_model)
         return texpr
 
     def object_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
@@ -373,6 +403,8 @@ class SchemaBuilder:
                     value.imports,
                     value.refs,
                     param_imports=value.param_imports | {Import("collections.abc", "Mapping")},
+                    dict_annotation=f"Mapping[str, {value.dict_annotation}]" if value.dict_annotation else "",
+                    param_refs=value.param_refs,
                 )
             if not schema.get("allOf"):
                 return TypeExpr(
@@ -397,7 +429,7 @@ class SchemaBuilder:
         )
         # Field types are resolved after the model is registered, so recursion finds it.
         self.order.append(name)
-        return _named(name, is_model=True)
+        return self.named(name, is_model=True)
 
     def merge_object(self, schema: dict[str, Any], at: str) -> tuple[list[tuple[str, Any, str]], set[str], bool, str] | None:
         """Flatten ``allOf`` parts: properties in first-seen order, required lists united."""
@@ -519,6 +551,7 @@ class SchemaBuilder:
                     description=text(resolved.get("description") or (prop.get("description") if isinstance(prop, dict) else None)),
                     annotation=annotation,
                     default=default_expr,
+                    request_required=(wire in pm.required and not read_only) or wire in tags,
                 )
             )
         forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response
@@ -596,13 +629,6 @@ def text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _named(name: str, *, is_model: bool) -> TypeExpr:
-    if is_model:
-        any_ = frozenset({Import("typing", "Any")})
-        return TypeExpr(name, f"{name} | dict[str, Any]", frozenset(), frozenset({name}), is_model=True, param_imports=any_)
-    return TypeExpr(name, name, frozenset(), frozenset({name}))
-
-
 def _maybe_null(texpr: TypeExpr, nullable: bool) -> TypeExpr:
     if not nullable or texpr.nullable or texpr.annotation == "Any":
         return texpr
@@ -614,7 +640,19 @@ def _maybe_null(texpr: TypeExpr, nullable: bool) -> TypeExpr:
         nullable=True,
         is_model=texpr.is_model,
         param_imports=texpr.param_imports,
+        dict_annotation=f"{texpr.dict_annotation} | None" if texpr.dict_annotation else "",
+        param_refs=texpr.param_refs,
     )
+
+
+def _classes_and_dicts(texpr: TypeExpr) -> tuple[str, str]:
+    """A model type's ``param_annotation`` as its classes and its TypedDicts: ``Foo | FooParam``
+    -> ``("Foo", "FooParam")``; a tagged union's ``Cat | Dog | CatParam | DogParam`` ->
+    ``("Cat | Dog", "CatParam | DogParam")``. Anything else stays whole, in the first place."""
+    tail = " | " + texpr.dict_annotation
+    if texpr.is_model and texpr.dict_annotation and texpr.param_annotation.endswith(tail):
+        return texpr.param_annotation.removesuffix(tail), texpr.dict_annotation
+    return texpr.param_annotation, ""
 
 
 def _union(parts: list[TypeExpr]) -> TypeExpr:
@@ -626,14 +664,24 @@ def _union(parts: list[TypeExpr]) -> TypeExpr:
         return items[0]
     annotation = " | ".join(p.annotation for p in items)
     model_parts = [p.annotation for p in items if p.is_model]
-    other = [p.param_annotation for p in items if not p.is_model]
-    param = " | ".join([*model_parts, *other, *(["dict[str, Any]"] if model_parts else [])])
+    # The models first, then the other variants, then the models' TypedDicts:
+    # ``A | B | str | AParam | BParam``.
+    split = [_classes_and_dicts(p) for p in items]
+    param = " | ".join(
+        [*(c for (c, d), p in zip(split, items, strict=True) if p.is_model),
+         *(p.param_annotation for p in items if not p.is_model),
+         *(d for c, d in split if d)]
+    )
+    dict_parts = [p.as_dict for p in items]
     imports: frozenset[Import] = frozenset().union(*(p.imports for p in items))
     param_imports: frozenset[Import] = frozenset().union(*(p.param_imports for p in items))
-    if model_parts:
-        param_imports |= {Import("typing", "Any")}
     refs: frozenset[str] = frozenset().union(*(p.refs for p in items))
-    return TypeExpr(annotation, param, imports, refs, is_model=bool(model_parts), param_imports=param_imports)
+    param_refs: frozenset[str] = frozenset().union(*(p.param_refs for p in items))
+    return TypeExpr(
+        annotation, param, imports, refs, is_model=bool(model_parts), param_imports=param_imports,
+        dict_annotation=" | ".join(dict_parts) if any(p.dict_annotation for p in items) else "",
+        param_refs=param_refs,
+    )
 
 
 # --------------------------------------------------------------------- operations

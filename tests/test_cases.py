@@ -7,11 +7,11 @@ own) holds:
   it references);
 - ``behaviour.py``: plain functions ``check_<what>(pkg)`` that get the generated package (the
   imported module ``case_<name>``) and exercise it through ``httpx.MockTransport``;
-- ``expected/``: the golden ``models.py`` and ``resources/*.py`` the spec generates.
+- ``expected/``: the golden ``models.py``, ``params.py`` and ``resources/*.py`` the spec generates.
 
 Each check is its own test item. Every case is generated once per session into a temporary
-directory; the whole set is then type-checked with ``mypy --strict`` in one run and linted
-with ruff. ``UPDATE_GOLDEN=1 pytest tests/test_cases.py`` rewrites the golden files.
+directory; the whole set is then type-checked with ``mypy --strict`` and pyright (strict) in
+one run each, and linted with ruff. ``UPDATE_GOLDEN=1 pytest tests/test_cases.py`` rewrites the golden files.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 NOT_FEATURE_CASES = frozenset({"errors", "diff", "hostile"})  # owned by other runners
 BIN = Path(sys.executable).parent
+PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 UPDATE_COMMAND = "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_cases.py -k golden"
 
@@ -217,12 +218,12 @@ def test_behaviour(case: str, check: str, generated: Generated) -> None:
 
 
 def _snapshot(case: str, files: dict[str, str]) -> dict[str, str]:
-    """The generated files under golden control: ``models.py`` and ``resources/*.py``."""
+    """The generated files under golden control: ``models.py``, ``params.py`` and ``resources/*.py``."""
     prefix = package_name(case) + "/"
     return {
         path.removeprefix(prefix): text
         for path, text in files.items()
-        if path == prefix + "models.py"
+        if path in (prefix + "models.py", prefix + "params.py")
         or (path.startswith(prefix + "resources/") and path.endswith(".py"))
     }
 
@@ -303,6 +304,26 @@ def test_generated_packages_pass_mypy_strict(generated: Generated) -> None:
         check=False,
     )
     assert result.returncode == 0, "mypy --strict:\n" + result.stdout + result.stderr
+    assert not refused, f"not generated (see their behaviour tests): {refused}"
+
+
+def test_generated_packages_pass_pyright_strict(generated: Generated) -> None:
+    """pyright in strict mode (VS Code's Pylance), as ``make typecheck`` runs it on generated/."""
+    if not PYRIGHT.exists():
+        pytest.skip("pyright is installed by `npm ci` (make test)")
+    if shutil.which("node") is None:
+        pytest.skip("pyright needs node")
+    packages, refused = _all_packages(generated)
+    result = subprocess.run(
+        [str(PYRIGHT), "--pythonpath", sys.executable, "-p", str(ROOT / "pyright-strict.json"), *map(str, packages)],
+        cwd=generated.root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, "pyright (strict):\n" + result.stdout + result.stderr
+    assert "0 errors" in result.stdout, result.stdout
     assert not refused, f"not generated (see their behaviour tests): {refused}"
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from . import _cli, _client
+from . import _cli
+from ._client import PartnerClient
 
 
 def run() -> None:
@@ -17,7 +18,7 @@ def run() -> None:
     sys.exit(
         _cli.main(
             sys.argv[1:],
-            client_class=_client.PartnerClient,
+            client_class=PartnerClient,
             prog="python -m confluent_partner_v2",
             base_url_env="CONFLUENT_PARTNER_V2_BASE_URL",
             credentials_help="$CONFLUENT_CLOUD_API_KEY and $CONFLUENT_CLOUD_API_SECRET, or $CONFLUENT_CLOUD_BEARER_TOKEN",

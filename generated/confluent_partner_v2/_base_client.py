@@ -15,8 +15,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Generator, Mapping
-from typing import Any, Self, TypeVar
+from collections.abc import Callable, Generator, Mapping
+from typing import Any, Generic, Self, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, TypeAdapter
@@ -52,6 +52,7 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=100
 concurrent calls closes and reopens connections (a TLS handshake each) instead of reusing them."""
 
 T = TypeVar("T")
+_HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
 _URLS: dict[str, httpx.URL] = {}
 _MAX_URLS = 1024
@@ -172,11 +173,11 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
         raise TypeError(f"a {encoding} body must be an object, not {type(body).__name__}")
     data: dict[str, Any] = {}
     files: dict[str, tuple[str, bytes]] = {}
-    for name, value in body.items():
+    for name, value in cast("Mapping[str, object]", body).items():
         if encoding == "multipart" and isinstance(value, (bytes, bytearray)):
             files[name] = (name, bytes(value))
         elif isinstance(value, (list, tuple)):
-            data[name] = [_form_value(item) for item in value]
+            data[name] = [_form_value(item) for item in cast("list[object]", value)]
         else:
             data[name] = _form_value(value)
     return {"data": data, "files": files} if files else {"data": data}
@@ -231,7 +232,7 @@ def parse_response(response: httpx.Response, cast_to: Any, error_model: Any) -> 
     if response.is_error:
         raise _status_error(response, error_model)
     if wants_raw():
-        return APIResponse(response, lambda: parse_body(response, cast_to))
+        return APIResponse[Any](response, lambda: parse_body(response, cast_to))
     return parse_body(response, cast_to)
 
 
@@ -266,8 +267,14 @@ def _status_error(response: httpx.Response, error_model: Any) -> APIStatusError:
     if error_model is not None and isinstance(body, dict):
         with contextlib.suppress(PydanticValidationError):
             body = _adapter(error_model).validate_python(body)
-    raw_errors = getattr(body, "errors", None) if not isinstance(body, dict) else body.get("errors")
-    errors = list(raw_errors) if isinstance(raw_errors, list) else []
+    raw_errors: object = (
+        getattr(body, "errors", None)
+        if not isinstance(body, dict)
+        else cast("dict[str, object]", body).get("errors")
+    )
+    errors: list[Any] = (
+        list(cast("list[object]", raw_errors)) if isinstance(raw_errors, list) else []
+    )
     reason = response.reason_phrase or "error"
     summary = _error_summary(errors)
     request_id = response.headers.get("x-request-id")
@@ -280,9 +287,13 @@ def _status_error(response: httpx.Response, error_model: Any) -> APIStatusError:
 
 
 def _error_summary(errors: list[Any]) -> str:
-    parts = []
+    parts: list[str] = []
     for error in errors[:3]:
-        get = error.get if isinstance(error, dict) else lambda key, e=error: getattr(e, key, None)
+        get: Callable[[str], object] = (
+            cast("dict[str, object]", error).get
+            if isinstance(error, dict)
+            else lambda key, e=error: getattr(e, key, None)  # type: ignore[misc]  # mypy: default arg
+        )
         text = get("detail") or get("title") or get("code")
         if isinstance(text, str) and text:
             parts.append(text)
@@ -295,10 +306,10 @@ def _connection_error(error: httpx.TransportError, request: httpx.Request) -> AP
     return APIConnectionError(f"Connection error: {type(error).__name__}", request=request)
 
 
-class _BaseClient:
+class _BaseClient(Generic[_HttpT]):
     """Configuration and the retry loop's decisions, shared by the sync and async clients."""
 
-    _client: httpx.Client | httpx.AsyncClient
+    _client: _HttpT
 
     def __init__(
         self,
@@ -473,7 +484,7 @@ class _BaseClient:
         return delay
 
 
-class SyncAPIClient(_BaseClient):
+class SyncAPIClient(_BaseClient[httpx.Client]):
     """Sends requests through an :class:`httpx.Client` (one is created if none is given)."""
 
     _client: httpx.Client
@@ -575,7 +586,7 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
 
-class AsyncAPIClient(_BaseClient):
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     """Sends requests through an :class:`httpx.AsyncClient` (one is created if none is given)."""
 
     _client: httpx.AsyncClient

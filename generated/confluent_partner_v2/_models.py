@@ -13,7 +13,7 @@ and validation errors never echo them, while the wire carries the real value.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 from pydantic import (
     BaseModel,
@@ -98,12 +98,12 @@ class Model(BaseModel):
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
         data = handler(self)
-        context = info.context
+        context: dict[str, object] | None = info.context
         if isinstance(context, dict) and context.get("request") and isinstance(data, dict):
             read_only, nullable = self._read_only, self._nullable
             return {
                 key: value
-                for key, value in data.items()
+                for key, value in cast("dict[str, object]", data).items()
                 if key not in read_only and (value is not None or key in nullable)
             }
         return data
@@ -152,6 +152,7 @@ def _request_serializer(cls: type[BaseModel]) -> SchemaSerializer | None:
         rewritten = _without_request_hook(schema)
     except _UnsupportedError:
         return None
+    schema = cast("dict[str, Any]", schema)
     config = schema.get("config") if schema.get("type") == "model" else None
     try:
         return SchemaSerializer(rewritten, config)
@@ -162,19 +163,24 @@ def _request_serializer(cls: type[BaseModel]) -> SchemaSerializer | None:
 def _without_request_hook(node: Any) -> Any:
     """A copy of a core schema with :meth:`Model._serialize` replaced by field exclusions."""
     if isinstance(node, list):
-        return [_without_request_hook(item) for item in node]
+        return [_without_request_hook(item) for item in cast("list[object]", node)]
     if not isinstance(node, dict):
         return node
-    copied = {key: _without_request_hook(value) for key, value in node.items()}
-    model = copied.get("cls") if copied.get("type") == "model" else None
-    serialization = copied.get("serialization")
+    copied: dict[str, Any] = {
+        key: _without_request_hook(value) for key, value in cast("dict[str, Any]", node).items()
+    }
+    model: object = copied.get("cls") if copied.get("type") == "model" else None
+    serialization: object = copied.get("serialization")
     if isinstance(model, type) and issubclass(model, Model):
-        if not isinstance(serialization, dict) or serialization.get("function") is not _HOOK:
+        if (
+            not isinstance(serialization, dict)
+            or cast("dict[str, object]", serialization).get("function") is not _HOOK
+        ):
             raise _UnsupportedError(model.__name__)  # a serializer of its own
         fields_schema = copied["schema"]
         if fields_schema.get("type") != "model-fields":
             raise _UnsupportedError(model.__name__)
-        read_only = set(model._read_only)
+        read_only = set(model._read_only)  # pyright: ignore[reportPrivateUsage]
         for name, field in fields_schema["fields"].items():
             wire = field.get("serialization_alias") or name
             if wire in read_only:
@@ -183,17 +189,21 @@ def _without_request_hook(node: Any) -> Any:
         if read_only:  # not a property's wire name: an extra key of that name would be dropped
             raise _UnsupportedError(model.__name__)
         del copied["serialization"]
-    elif isinstance(serialization, dict) and serialization.get("function") is _HOOK:
-        raise _UnsupportedError(repr(model))
+    elif (
+        isinstance(serialization, dict)
+        and cast("dict[str, object]", serialization).get("function") is _HOOK
+    ):
+        raise _UnsupportedError(f"{model!r}")
     return copied
 
 
 def redact(value: Any) -> Any:
     """``value`` with every secret property's value replaced, at any depth."""
     if isinstance(value, dict):
-        return {k: REDACTED if k in _SECRET_KEYS else redact(v) for k, v in value.items()}
+        items = cast("dict[str, Any]", value).items()
+        return {k: REDACTED if k in _SECRET_KEYS else redact(v) for k, v in items}
     if isinstance(value, (list, tuple)):
-        return [redact(v) for v in value]
+        return [redact(v) for v in cast("list[object] | tuple[object, ...]", value)]
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Mapping
+from typing import cast
 from urllib.parse import quote
 
 from pydantic import BaseModel
@@ -32,7 +33,7 @@ def scalar(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"))
+        return json.dumps(cast("dict[str, object] | list[object]", value), separators=(",", ":"))
     return str(value)
 
 
@@ -40,7 +41,7 @@ def _plain(value: object) -> object:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_none=True)
     if isinstance(value, tuple):
-        return list(value)
+        return list(cast("tuple[object, ...]", value))
     return value
 
 
@@ -54,6 +55,7 @@ def query_pairs(
         style, explode = (styles or {}).get(name, ("form", True))
         value = _plain(raw)
         if isinstance(value, list):
+            value = cast("list[object]", value)
             if explode and style == "form":
                 pairs.extend((name, scalar(item)) for item in value)
             else:
@@ -61,6 +63,7 @@ def query_pairs(
                     (name, _DELIMITERS.get(style, ",").join(scalar(item) for item in value))
                 )
         elif isinstance(value, dict):
+            value = cast("dict[str, object]", value)
             if style == "deepObject":
                 pairs.extend((f"{name}[{key}]", scalar(item)) for key, item in value.items())
             elif explode:
@@ -77,8 +80,9 @@ def query_pairs(
 def _simple(value: object, explode: bool, separator: str = ",") -> list[str]:
     value = _plain(value)
     if isinstance(value, list):
-        return [scalar(item) for item in value]
+        return [scalar(item) for item in cast("list[object]", value)]
     if isinstance(value, dict):
+        value = cast("dict[str, object]", value)
         if explode:
             return [f"{key}={scalar(item)}" for key, item in value.items()]
         return [part for key, item in value.items() for part in (str(key), scalar(item))]

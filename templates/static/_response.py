@@ -7,7 +7,7 @@ and returns an :class:`APIResponse` instead of the parsed body. Error statuses s
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Generic, ParamSpec, TypeVar
@@ -62,7 +62,7 @@ def wants_raw() -> bool:
 
 
 @contextmanager
-def _raw() -> Iterator[None]:
+def _raw() -> Generator[None, None, None]:
     token = _WANT_RAW.set(True)
     try:
         yield

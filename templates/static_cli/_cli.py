@@ -74,14 +74,14 @@ class _CapturedRequestError(Exception):
 
 @dataclass
 class _Args:
-    positional: list[str] = field(default_factory=list)
+    positional: list[str] = field(default_factory=list[str])
     help: bool = False
     json_text: str | None = None
     dry_run: bool = False
     base_url: str | None = None
     max_retries: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    params: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict[str, str])
+    params: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
 
 
 @dataclass(frozen=True)
@@ -280,9 +280,12 @@ def _arguments(method: _Method, args: _Args, stdin: IO[str]) -> tuple[dict[str, 
 
     if args.json_text is not None:
         body = _read_json(args.json_text, stdin)
-        unmatched = isinstance(body, dict) and [k for k in body if _match(method, str(k)) is None]
-        if isinstance(body, dict) and not unmatched:
-            for key, value in body.items():
+        json_fields = _json_object(body)
+        unmatched = json_fields is not None and [
+            k for k in json_fields if _match(method, str(k)) is None
+        ]
+        if json_fields is not None and not unmatched:
+            for key, value in json_fields.items():
                 put(typing.cast(str, _match(method, str(key))), value, f"--json field {key!r}")
         elif "body" in method.parameters:
             put("body", body, "--json")
@@ -428,8 +431,11 @@ def _status_message(exc: APIStatusError) -> str:
         body = exc.body
         summary = None
         if isinstance(body, dict):
+            body_fields = typing.cast("dict[str, object]", body)
             summary = ": ".join(
-                str(body[k]) for k in ("title", "detail", "message") if isinstance(body.get(k), str)
+                str(body_fields[k])
+                for k in ("title", "detail", "message")
+                if isinstance(body_fields.get(k), str)
             )
         lines.append(f"{_INDENT}{summary or json.dumps(_plain(body))[:500]}")
     return "\n".join(lines)
@@ -437,16 +443,24 @@ def _status_message(exc: APIStatusError) -> str:
 
 def _get(obj: Any, key: str) -> Any:
     if isinstance(obj, Mapping):
-        return obj.get(key)
+        return typing.cast("Mapping[str, Any]", obj).get(key)
     return getattr(obj, key, None)
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    return (
-        value if isinstance(value, (dict, list, str, int, float, bool, type(None))) else str(value)
-    )
+    return value if _is_json(value) else str(value)
+
+
+def _is_json(value: object) -> bool:
+    """Whether ``json.dumps`` takes ``value`` as it is (a test that narrows nothing)."""
+    return isinstance(value, (dict, list, str, int, float, bool, type(None)))
+
+
+def _json_object(value: object) -> dict[str, Any] | None:
+    """``value`` as the fields of a JSON object, or ``None`` when it is not one."""
+    return typing.cast("dict[str, Any]", value) if isinstance(value, dict) else None
 
 
 # ---------------------------------------------------------------------------- help
@@ -549,7 +563,7 @@ def _method_help(prog: str, method: _Method) -> str:
 
 def _type_name(hint: Any) -> str:
     leaves = [leaf for leaf in _flatten(hint) if getattr(leaf, "__name__", "") != "Omit"]
-    names = []
+    names: list[str] = []
     for leaf in leaves:
         name = getattr(leaf, "__name__", None) if isinstance(leaf, type) else None
         names.append(name or str(leaf).replace("typing.", ""))

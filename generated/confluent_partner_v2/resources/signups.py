@@ -22,6 +22,12 @@ from ..models import (
     SignupOrganization,
     User,
 )
+from ..params import (
+    EntitlementInputParam,
+    LinkOrganizationParam,
+    SignupOrganizationParam,
+    UserParam,
+)
 
 if TYPE_CHECKING:
     from .._client import AsyncPartnerClient as _AsyncClient
@@ -51,10 +57,10 @@ class SignupsResource:
     def signup(
         self,
         *,
-        organization: SignupOrganization | dict[str, Any],
-        entitlement: EntitlementInput | dict[str, Any],
+        organization: SignupOrganization | SignupOrganizationParam,
+        entitlement: EntitlementInput | EntitlementInputParam,
         dry_run: bool | Omit = OMIT,
-        user: User | dict[str, Any] | Omit = OMIT,
+        user: User | UserParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -100,7 +106,7 @@ class SignupsResource:
     def activate_signup(
         self,
         *,
-        user: User | dict[str, Any],
+        user: User | UserParam,
         organization_id: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -141,8 +147,8 @@ class SignupsResource:
         self,
         *,
         token: str,
-        organization: LinkOrganization | dict[str, Any],
-        entitlement: EntitlementInput | dict[str, Any],
+        organization: LinkOrganization | LinkOrganizationParam,
+        entitlement: EntitlementInput | EntitlementInputParam,
         dry_run: bool | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -201,10 +207,10 @@ class AsyncSignupsResource:
     async def signup(
         self,
         *,
-        organization: SignupOrganization | dict[str, Any],
-        entitlement: EntitlementInput | dict[str, Any],
+        organization: SignupOrganization | SignupOrganizationParam,
+        entitlement: EntitlementInput | EntitlementInputParam,
         dry_run: bool | Omit = OMIT,
-        user: User | dict[str, Any] | Omit = OMIT,
+        user: User | UserParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -250,7 +256,7 @@ class AsyncSignupsResource:
     async def activate_signup(
         self,
         *,
-        user: User | dict[str, Any],
+        user: User | UserParam,
         organization_id: str,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -291,8 +297,8 @@ class AsyncSignupsResource:
         self,
         *,
         token: str,
-        organization: LinkOrganization | dict[str, Any],
-        entitlement: EntitlementInput | dict[str, Any],
+        organization: LinkOrganization | LinkOrganizationParam,
+        entitlement: EntitlementInput | EntitlementInputParam,
         dry_run: bool | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,

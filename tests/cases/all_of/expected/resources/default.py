@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._base_client import build_body as _build_body
 from .._response import APIResponse
@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Dog, Named, NewDog
+from ..params import NamedParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -43,7 +44,7 @@ class DefaultResource:
         description: str,
         species: str,
         breed: str,
-        owner: Named | dict[str, Any] | Omit = OMIT,
+        owner: Named | NamedParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -106,7 +107,7 @@ class AsyncDefaultResource:
         description: str,
         species: str,
         breed: str,
-        owner: Named | dict[str, Any] | Omit = OMIT,
+        owner: Named | NamedParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

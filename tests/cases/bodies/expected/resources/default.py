@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from .._base_client import build_body as _build_body
 from .._base_client import build_value as _build_value
@@ -13,6 +13,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import LoginRequest, Note, NoteMeta, UploadRequest, VendorJsonRequest
+from ..params import NoteMetaParam, NoteParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -45,7 +46,7 @@ class DefaultResource:
         text: str,
         display_name: str | Omit = OMIT,
         pinned: bool | Omit = OMIT,
-        meta: NoteMeta | dict[str, Any] | Omit = OMIT,
+        meta: NoteMeta | NoteMetaParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -82,7 +83,7 @@ class DefaultResource:
     def create_notes(
         self,
         *,
-        body: Sequence[Note | dict[str, Any]],
+        body: Sequence[Note | NoteParam],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -291,7 +292,7 @@ class AsyncDefaultResource:
         text: str,
         display_name: str | Omit = OMIT,
         pinned: bool | Omit = OMIT,
-        meta: NoteMeta | dict[str, Any] | Omit = OMIT,
+        meta: NoteMeta | NoteMetaParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -328,7 +329,7 @@ class AsyncDefaultResource:
     async def create_notes(
         self,
         *,
-        body: Sequence[Note | dict[str, Any]],
+        body: Sequence[Note | NoteParam],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

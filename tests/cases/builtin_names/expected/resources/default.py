@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import List, Values
+from ..params import ListParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -61,7 +62,7 @@ class DefaultResource:
         ratio: float | Omit = OMIT,
         tags: Sequence[str] | Omit = OMIT,
         mapping: Mapping[str, int] | Omit = OMIT,
-        nested: List | dict[str, Any] | Omit = OMIT,
+        nested: List | ListParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -168,7 +169,7 @@ class AsyncDefaultResource:
         ratio: float | Omit = OMIT,
         tags: Sequence[str] | Omit = OMIT,
         mapping: Mapping[str, int] | Omit = OMIT,
-        nested: List | dict[str, Any] | Omit = OMIT,
+        nested: List | ListParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

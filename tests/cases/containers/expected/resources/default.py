@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Inventory, Item
+from ..params import ItemParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -41,9 +42,9 @@ class DefaultResource:
     def replace_inventory(
         self,
         *,
-        items: Sequence[Item | dict[str, Any]] | Omit = OMIT,
+        items: Sequence[Item | ItemParam] | Omit = OMIT,
         matrix: Sequence[Sequence[int]] | Omit = OMIT,
-        by_sku: Mapping[str, Item | dict[str, Any]] | Omit = OMIT,
+        by_sku: Mapping[str, Item | ItemParam] | Omit = OMIT,
         counts: Mapping[str, int] | Omit = OMIT,
         groups: Mapping[str, Sequence[str]] | Omit = OMIT,
         nested: Mapping[str, Mapping[str, str]] | Omit = OMIT,
@@ -169,9 +170,9 @@ class AsyncDefaultResource:
     async def replace_inventory(
         self,
         *,
-        items: Sequence[Item | dict[str, Any]] | Omit = OMIT,
+        items: Sequence[Item | ItemParam] | Omit = OMIT,
         matrix: Sequence[Sequence[int]] | Omit = OMIT,
-        by_sku: Mapping[str, Item | dict[str, Any]] | Omit = OMIT,
+        by_sku: Mapping[str, Item | ItemParam] | Omit = OMIT,
         counts: Mapping[str, int] | Omit = OMIT,
         groups: Mapping[str, Sequence[str]] | Omit = OMIT,
         nested: Mapping[str, Mapping[str, str]] | Omit = OMIT,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from .._base_client import build_body as _build_body
 from .._response import APIResponse
@@ -19,6 +19,7 @@ from ..models import (
     CreateOrderResponse,
     ListOrdersResponseItem,
 )
+from ..params import CreateOrderRequestCustomerParam, CreateOrderRequestLinesItemParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -71,8 +72,8 @@ class DefaultResource:
     def create_order(
         self,
         *,
-        customer: CreateOrderRequestCustomer | dict[str, Any],
-        lines: Sequence[CreateOrderRequestLinesItem | dict[str, Any]],
+        customer: CreateOrderRequestCustomer | CreateOrderRequestCustomerParam,
+        lines: Sequence[CreateOrderRequestLinesItem | CreateOrderRequestLinesItemParam],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -147,8 +148,8 @@ class AsyncDefaultResource:
     async def create_order(
         self,
         *,
-        customer: CreateOrderRequestCustomer | dict[str, Any],
-        lines: Sequence[CreateOrderRequestLinesItem | dict[str, Any]],
+        customer: CreateOrderRequestCustomer | CreateOrderRequestCustomerParam,
+        lines: Sequence[CreateOrderRequestLinesItem | CreateOrderRequestLinesItemParam],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Address, Profile, ProfileUpdate
+from ..params import AddressParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -43,7 +44,7 @@ class DefaultResource:
         id: str,
         nickname: str | Omit | None = OMIT,
         bio: str | Omit = OMIT,
-        address: Address | dict[str, Any] | Omit | None = OMIT,
+        address: Address | AddressParam | Omit | None = OMIT,
         tags: Sequence[str] | Omit | None = OMIT,
         age: int | Omit | None = OMIT,
         extra_headers: Mapping[str, str] | None = None,
@@ -104,7 +105,7 @@ class AsyncDefaultResource:
         id: str,
         nickname: str | Omit | None = OMIT,
         bio: str | Omit = OMIT,
-        address: Address | dict[str, Any] | Omit | None = OMIT,
+        address: Address | AddressParam | Omit | None = OMIT,
         tags: Sequence[str] | Omit | None = OMIT,
         age: int | Omit | None = OMIT,
         extra_headers: Mapping[str, str] | None = None,

@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Owner, Widget, WidgetParent
+from ..params import OwnerParam, WidgetParentParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -48,8 +49,8 @@ class DefaultResource:
         code: str | int | Omit = OMIT,
         nothing: Omit | None = OMIT,
         label: str | Omit | None = OMIT,
-        parent: WidgetParent | dict[str, Any] | Omit | None = OMIT,
-        owner: Owner | dict[str, Any] | Omit = OMIT,
+        parent: WidgetParent | WidgetParentParam | Omit | None = OMIT,
+        owner: Owner | OwnerParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -127,8 +128,8 @@ class AsyncDefaultResource:
         code: str | int | Omit = OMIT,
         nothing: Omit | None = OMIT,
         label: str | Omit | None = OMIT,
-        parent: WidgetParent | dict[str, Any] | Omit | None = OMIT,
-        owner: Owner | dict[str, Any] | Omit = OMIT,
+        parent: WidgetParent | WidgetParentParam | Omit | None = OMIT,
+        owner: Owner | OwnerParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

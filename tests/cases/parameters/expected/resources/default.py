@@ -13,6 +13,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import GetStyledPoint, SearchFilter, SearchPoint, SearchRange
+from ..params import GetStyledPointParam, SearchFilterParam, SearchPointParam, SearchRangeParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -87,9 +88,9 @@ class DefaultResource:
         ids: Sequence[int] | Omit = OMIT,
         words: Sequence[str] | Omit = OMIT,
         codes: Sequence[str] | Omit = OMIT,
-        filter: SearchFilter | dict[str, Any] | Omit = OMIT,
-        point: SearchPoint | dict[str, Any] | Omit = OMIT,
-        range: SearchRange | dict[str, Any] | Omit = OMIT,
+        filter: SearchFilter | SearchFilterParam | Omit = OMIT,
+        point: SearchPoint | SearchPointParam | Omit = OMIT,
+        range: SearchRange | SearchRangeParam | Omit = OMIT,
         code: str | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -231,7 +232,7 @@ class DefaultResource:
         plain: Sequence[str],
         label: Sequence[str],
         matrix: Sequence[str],
-        point: GetStyledPoint | dict[str, Any],
+        point: GetStyledPoint | GetStyledPointParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -290,9 +291,9 @@ class AsyncDefaultResource:
         ids: Sequence[int] | Omit = OMIT,
         words: Sequence[str] | Omit = OMIT,
         codes: Sequence[str] | Omit = OMIT,
-        filter: SearchFilter | dict[str, Any] | Omit = OMIT,
-        point: SearchPoint | dict[str, Any] | Omit = OMIT,
-        range: SearchRange | dict[str, Any] | Omit = OMIT,
+        filter: SearchFilter | SearchFilterParam | Omit = OMIT,
+        point: SearchPoint | SearchPointParam | Omit = OMIT,
+        range: SearchRange | SearchRangeParam | Omit = OMIT,
         code: str | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
@@ -434,7 +435,7 @@ class AsyncDefaultResource:
         plain: Sequence[str],
         label: Sequence[str],
         matrix: Sequence[str],
-        point: GetStyledPoint | dict[str, Any],
+        point: GetStyledPoint | GetStyledPointParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

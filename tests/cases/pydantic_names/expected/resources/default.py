@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._base_client import build_body as _build_body
 from .._response import APIResponse
@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Schema, Thing
+from ..params import SchemaParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -56,7 +57,7 @@ class DefaultResource:
         model_post_init: str | Omit = OMIT,
         model_computed_fields: str | Omit = OMIT,
         model_name: str | Omit = OMIT,
-        schema_ref: Schema | dict[str, Any] | Omit = OMIT,
+        schema_ref: Schema | SchemaParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -158,7 +159,7 @@ class AsyncDefaultResource:
         model_post_init: str | Omit = OMIT,
         model_computed_fields: str | Omit = OMIT,
         model_name: str | Omit = OMIT,
-        schema_ref: Schema | dict[str, Any] | Omit = OMIT,
+        schema_ref: Schema | SchemaParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import User, UserSettings, UserUpdate
+from ..params import UserSettingsParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -43,7 +44,7 @@ class DefaultResource:
         *,
         name: str,
         password: str,
-        settings: UserSettings | dict[str, Any] | Omit = OMIT,
+        settings: UserSettings | UserSettingsParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -168,7 +169,7 @@ class AsyncDefaultResource:
         *,
         name: str,
         password: str,
-        settings: UserSettings | dict[str, Any] | Omit = OMIT,
+        settings: UserSettings | UserSettingsParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Employee, TreeNode
+from ..params import TreeNodeParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -41,9 +42,9 @@ class DefaultResource:
         self,
         *,
         name: str,
-        children: Sequence[TreeNode | dict[str, Any]] | Omit = OMIT,
-        parent: TreeNode | dict[str, Any] | Omit = OMIT,
-        by_name: Mapping[str, TreeNode | dict[str, Any]] | Omit = OMIT,
+        children: Sequence[TreeNode | TreeNodeParam] | Omit = OMIT,
+        parent: TreeNode | TreeNodeParam | Omit = OMIT,
+        by_name: Mapping[str, TreeNode | TreeNodeParam] | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -127,9 +128,9 @@ class AsyncDefaultResource:
         self,
         *,
         name: str,
-        children: Sequence[TreeNode | dict[str, Any]] | Omit = OMIT,
-        parent: TreeNode | dict[str, Any] | Omit = OMIT,
-        by_name: Mapping[str, TreeNode | dict[str, Any]] | Omit = OMIT,
+        children: Sequence[TreeNode | TreeNodeParam] | Omit = OMIT,
+        parent: TreeNode | TreeNodeParam | Omit = OMIT,
+        by_name: Mapping[str, TreeNode | TreeNodeParam] | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from .._base_client import build_value as _build_value
 from .._response import APIResponse
@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Expr, Filter
+from ..params import ExprParam, FilterParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -41,7 +42,7 @@ class DefaultResource:
     def evaluate(
         self,
         *,
-        body: Expr | dict[str, Any],
+        body: Expr | ExprParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -72,7 +73,7 @@ class DefaultResource:
     def apply_filter(
         self,
         *,
-        body: Filter | dict[str, Any],
+        body: Filter | FilterParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -119,7 +120,7 @@ class AsyncDefaultResource:
     async def evaluate(
         self,
         *,
-        body: Expr | dict[str, Any],
+        body: Expr | ExprParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -150,7 +151,7 @@ class AsyncDefaultResource:
     async def apply_filter(
         self,
         *,
-        body: Filter | dict[str, Any],
+        body: Filter | FilterParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

@@ -12,6 +12,7 @@ from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
 from ..models import Class, Groe, Schema, Schema2NdThing, Thing
+from ..params import ClassParam, GroeParam, Schema2NdThingParam, SchemaParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -80,10 +81,10 @@ class DefaultResource:
         type: str | Omit = OMIT,
         with_space: str | Omit = OMIT,
         a_b: str | Omit = OMIT,
-        second: Schema2NdThing | dict[str, Any] | Omit = OMIT,
-        groesse: Groe | dict[str, Any] | Omit = OMIT,
-        namae: Schema | dict[str, Any] | Omit = OMIT,
-        klass: Class | dict[str, Any] | Omit = OMIT,
+        second: Schema2NdThing | Schema2NdThingParam | Omit = OMIT,
+        groesse: Groe | GroeParam | Omit = OMIT,
+        namae: Schema | SchemaParam | Omit = OMIT,
+        klass: Class | ClassParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -248,10 +249,10 @@ class AsyncDefaultResource:
         type: str | Omit = OMIT,
         with_space: str | Omit = OMIT,
         a_b: str | Omit = OMIT,
-        second: Schema2NdThing | dict[str, Any] | Omit = OMIT,
-        groesse: Groe | dict[str, Any] | Omit = OMIT,
-        namae: Schema | dict[str, Any] | Omit = OMIT,
-        klass: Class | dict[str, Any] | Omit = OMIT,
+        second: Schema2NdThing | Schema2NdThingParam | Omit = OMIT,
+        groesse: Groe | GroeParam | Omit = OMIT,
+        namae: Schema | SchemaParam | Omit = OMIT,
+        klass: Class | ClassParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,

@@ -24,6 +24,7 @@ from ..models import (
     Transfer,
     Vehicle,
 )
+from ..params import CardParam, EmailContactParam, PetParam, PhoneContactParam, TransferParam
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
@@ -56,7 +57,7 @@ class DefaultResource:
     def create_pet(
         self,
         *,
-        body: Pet | dict[str, Any],
+        body: Pet | PetParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -160,8 +161,10 @@ class DefaultResource:
         self,
         *,
         amount: int,
-        source: Card | Transfer | dict[str, Any],
-        fallback: EmailContact | PhoneContact | dict[str, Any] | Omit | None = OMIT,
+        source: Card | Transfer | CardParam | TransferParam,
+        fallback: (
+            EmailContact | PhoneContact | EmailContactParam | PhoneContactParam | Omit | None
+        ) = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -247,7 +250,7 @@ class AsyncDefaultResource:
     async def create_pet(
         self,
         *,
-        body: Pet | dict[str, Any],
+        body: Pet | PetParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
@@ -351,8 +354,10 @@ class AsyncDefaultResource:
         self,
         *,
         amount: int,
-        source: Card | Transfer | dict[str, Any],
-        fallback: EmailContact | PhoneContact | dict[str, Any] | Omit | None = OMIT,
+        source: Card | Transfer | CardParam | TransferParam,
+        fallback: (
+            EmailContact | PhoneContact | EmailContactParam | PhoneContactParam | Omit | None
+        ) = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
