@@ -67,6 +67,12 @@ class TypeExpr:
     is_model: bool = False
     param_imports: frozenset[Import] = frozenset()
     """Imports ``param_annotation`` needs (``imports`` serves ``annotation``)."""
+    literal: bool = False
+    """An enum (``Literal[...]``): a response may bring values the spec does not list yet."""
+    tagged: bool = False
+    """A union with a discriminator: a response may bring a variant the spec does not list yet."""
+    item: TypeExpr | None = None
+    """The item type of a ``list[...]``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,8 @@ class FieldDef:
     """The full annotation, ``| None`` added for optional fields."""
     default: str | None
     """The right-hand side (``None``, a literal, or a ``Field(...)`` call); ``None`` if required without alias."""
+    imports: frozenset[Import] = frozenset()
+    """What ``annotation`` needs beyond ``type.imports`` (the lenient response types)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +271,12 @@ class Auth:
     key_env: str
     secret_env: str
     token_env: str
+    token_url: str = ""
+    """The OAuth 2.0 client-credentials token endpoint (may be relative); empty when there is none."""
+    scopes: tuple[str, ...] = ()
+    """The scopes the operations require of that flow, requested with each token."""
+    client_id_env: str = ""
+    client_secret_env: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 RESERVED_ARGUMENTS = frozenset(
     # the per-call options every method takes; nothing else in a method body can be shadowed
     # (see templates/package/resources/resource.py.jinja)
-    {"self", "extra_headers", "extra_query", "timeout", "max_retries"}
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
+     "strict_response_validation"}
 )
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 _SUCCESS = re.compile(r"^2\d\d$")

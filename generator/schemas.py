@@ -24,7 +24,9 @@ RESERVED_CLASS_NAMES = frozenset(
      "Union", "Mapping", "Sequence", "date", "datetime", "httpx", "annotations",
      # what models.py and the resource modules import besides the models
      "ConfigDict", "TYPE_CHECKING", "TimeoutTypes", "APIResponse", "Iterator", "AsyncIterator",
-     "EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str", "Base64Str"}
+     "EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str", "Base64Str",
+     # the lenient response types (templates/static/_lenient.py)
+     "EXTENSIBLE", "UnknownVariant"}
 )
 RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
@@ -203,6 +205,7 @@ class SchemaBuilder:
                 item.imports,
                 item.refs,
                 param_imports=item.param_imports | {Import("collections.abc", "Sequence")},
+                item=item,
             )
         elif isinstance(types, str) and types in _PRIMITIVES:
             texpr = self.primitive_type(types, schema)
@@ -236,7 +239,7 @@ class SchemaBuilder:
         unique = list({(type(v), v): v for v in values}.values())
         literal = "Literal[" + ", ".join(py_literal(v) for v in unique) + "]"
         imports = frozenset({Import("typing", "Literal")})
-        return TypeExpr(literal, literal, imports, param_imports=imports)
+        return TypeExpr(literal, literal, imports, param_imports=imports, literal=True)
 
     def union_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
         key = "oneOf" if "oneOf" in schema else "anyOf"
@@ -306,6 +309,7 @@ class SchemaBuilder:
             plain.refs,
             is_model=True,
             param_imports=plain.param_imports,
+            tagged=True,
         )
 
     def all_of_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
@@ -435,6 +439,30 @@ class SchemaBuilder:
         alias = self.aliases.get(texpr.annotation.removesuffix(" | None"))
         return alias.type if alias is not None else texpr
 
+    def response_type(self, texpr: TypeExpr) -> tuple[str, frozenset[Import]] | None:
+        """How a response model spells ``texpr`` so that what the spec does not list yet is kept.
+
+        An enum becomes ``Annotated[Literal[...] | str, EXTENSIBLE]`` (known values still
+        type-check; the marker keeps requests strict), a tagged union gains
+        :class:`UnknownVariant` as its last resort, a list does the same for its items.
+        ``None`` when nothing changes. See ``templates/static/_lenient.py``.
+        """
+        base = self.unalias(texpr)
+        inner = texpr.annotation.removesuffix(" | None")
+        suffix = texpr.annotation[len(inner):]
+        if base.literal:
+            imports = {Import("typing", "Annotated"), Import("._lenient", "EXTENSIBLE")}
+            return f"Annotated[{inner} | str, EXTENSIBLE]{suffix}", frozenset(imports)
+        if base.tagged:
+            imports = {Import("typing", "Annotated"), Import("pydantic", "Field"), Import("._lenient", "UnknownVariant")}
+            wrapped = f'Annotated[{inner} | UnknownVariant, Field(union_mode="left_to_right")]'
+            return wrapped + suffix, frozenset(imports)
+        if base.item is not None and inner == f"list[{base.item.annotation}]":
+            item = self.response_type(base.item)
+            if item is not None:
+                return f"list[{item[0]}]{suffix}", item[1]
+        return None
+
     def property_hint(self, where: str, wire: str, fallback_owner: str) -> str:
         """Name for an inline property schema: the class that declares it + the property."""
         owner_at = where.rsplit("/properties/", 1)[0]
@@ -475,7 +503,9 @@ class SchemaBuilder:
             required = (wire in pm.required and not read_only and not write_only) or wire in tags
             nullable = texpr.nullable
             constraints = self.constraints(resolved, where)
-            annotation = texpr.annotation if required or nullable else f"{texpr.annotation} | None"
+            lenient = self.response_type(texpr) if pm.name in usage.response and wire not in tags else None
+            shown, extra_imports = lenient if lenient is not None else (texpr.annotation, frozenset[Import]())
+            annotation = shown if required or nullable else f"{shown} | None"
             kwargs: list[str] = []
             if not required:
                 default = resolved.get("default")
@@ -510,6 +540,7 @@ class SchemaBuilder:
                     description=text(resolved.get("description") or (prop.get("description") if isinstance(prop, dict) else None)),
                     annotation=annotation,
                     default=default_expr,
+                    imports=extra_imports,
                 )
             )
         forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response
@@ -605,6 +636,9 @@ def _maybe_null(texpr: TypeExpr, nullable: bool) -> TypeExpr:
         nullable=True,
         is_model=texpr.is_model,
         param_imports=texpr.param_imports,
+        literal=texpr.literal,
+        tagged=texpr.tagged,
+        item=texpr.item,
     )
 
 

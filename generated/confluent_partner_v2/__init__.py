@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         RateLimitError,
         UnprocessableEntityError,
     )
+    from ._lenient import UnknownVariant
     from ._methods import METHODS
     from ._response import APIResponse
     from ._types import OMIT, MethodInfo, Omit
@@ -55,6 +56,7 @@ __all__ = [
     "PartnerClient",
     "PermissionDeniedError",
     "RateLimitError",
+    "UnknownVariant",
     "UnprocessableEntityError",
     "__version__",
     "models",
@@ -84,6 +86,7 @@ _LAZY: dict[str, str] = {
     "PartnerClient": "._client",
     "PermissionDeniedError": "._exceptions",
     "RateLimitError": "._exceptions",
+    "UnknownVariant": "._lenient",
     "UnprocessableEntityError": "._exceptions",
     "models": ".models",
 }

@@ -3,7 +3,10 @@
 Models validate what callers pass (constraints, required fields, unions) and what the server
 returns. When a model is serialised for a request (``context={"request": True}``), properties
 the spec marks ``readOnly`` are left out, and so are ``None`` values of properties that are not
-``nullable``: for those, ``None`` means "not given", never JSON ``null``.
+``nullable``: for those, ``None`` means "not given", never JSON ``null``. Properties the spec
+does not declare (where it allows them) are sent exactly as given, ``null`` included.
+
+A model returned by a call carries ``_request_id``, the server's ``X-Request-Id`` for it.
 
 Properties marked ``x-redact: true`` are secrets: ``repr()`` and ``str()`` show ``'**********'``
 and validation errors never echo them, while the wire carries the real value.
@@ -59,11 +62,16 @@ class Model(BaseModel):
     """Wire names of properties for which ``None`` is sent as JSON ``null``."""
     _redacted: ClassVar[frozenset[str]] = frozenset()
     """Python and wire names of secret properties."""
+    _declared: ClassVar[frozenset[str]] = frozenset()
+    """Wire names of the declared properties (the others are extra, sent as given)."""
+    _request_id: ClassVar[str | None] = None
+    """``X-Request-Id`` of the response this model came from (set per instance by the client)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         _SECRET_KEYS.update(cls._redacted)
+        cls._declared = frozenset(info.alias or name for name, info in cls.model_fields.items())
 
     # pydantic echoes the input in its errors; these entry points mask secrets first.
     def __init__(self, /, **data: Any) -> None:
@@ -99,11 +107,12 @@ class Model(BaseModel):
         data = handler(self)
         context = info.context
         if isinstance(context, dict) and context.get("request") and isinstance(data, dict):
-            read_only, nullable = self._read_only, self._nullable
+            read_only, nullable, declared = self._read_only, self._nullable, self._declared
             return {
                 key: value
                 for key, value in data.items()
-                if key not in read_only and (value is not None or key in nullable)
+                if key not in read_only
+                and (value is not None or key in nullable or key not in declared)
             }
         return data
 
