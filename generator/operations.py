@@ -219,6 +219,10 @@ def build_operation(
             )
             usage.response |= texpr.refs
             response_type = response_model = texpr.annotation
+            lenient = b.response_type(texpr)  # new enum values and variants are kept
+            if lenient is not None:
+                response_type = response_model = lenient[0]
+                imports |= lenient[1]
     error_models: set[str] = set()
     for code, raw in responses.items():
         if _SUCCESS.match(code):
@@ -230,7 +234,7 @@ def build_operation(
             texpr = b.type_of(err_content[media_type].get("schema"), f"{err_at}/content/{escape_pointer_token(media_type)}/schema", op_pascal + naming.pascal_identifier(code, fallback="Error") + "Error")
             usage.response |= texpr.refs
             error_models.add(texpr.annotation)
-    paged = _pagination(b, method, params, response_model)
+    paged = _pagination(b, method, params, response_model)  # a model: never made lenient above
     if paged is not None:
         use(paged[1], as_param=False)
         imports.update({Import("collections.abc", "Iterator"), Import("collections.abc", "AsyncIterator")})

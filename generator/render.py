@@ -436,6 +436,7 @@ def render(
         "METHODS": "_methods",
         "APIResponse": "_response",
         "UnknownVariant": "_lenient",
+        "ClientCredentialsAuth": "_oauth",
         **dict.fromkeys(("OMIT", "MethodInfo", "Omit"), "_types"),
     }
     top_exports = [*lazy_exports, "__version__", "models"]

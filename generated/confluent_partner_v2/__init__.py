@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     )
     from ._lenient import UnknownVariant
     from ._methods import METHODS
+    from ._oauth import ClientCredentialsAuth
     from ._response import APIResponse
     from ._types import OMIT, MethodInfo, Omit
 
@@ -48,6 +49,7 @@ __all__ = [
     "AsyncPartnerClient",
     "AuthenticationError",
     "BadRequestError",
+    "ClientCredentialsAuth",
     "ConflictError",
     "InternalServerError",
     "MethodInfo",
@@ -75,6 +77,7 @@ _LAZY: dict[str, str] = {
     "AsyncPartnerClient": "._client",
     "AuthenticationError": "._exceptions",
     "BadRequestError": "._exceptions",
+    "ClientCredentialsAuth": "._oauth",
     "ConflictError": "._exceptions",
     "DEFAULT_BASE_URL": "._client",
     "InternalServerError": "._exceptions",

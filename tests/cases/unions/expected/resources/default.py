@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+
+from pydantic import Field
 
 from .._base_client import build_body as _build_body
 from .._base_client import build_value as _build_value
+from .._lenient import UnknownVariant
 from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
@@ -39,10 +42,15 @@ _ = APIResponse
 
 # Per-method constants, at module level so that no argument name (``int``, ``list``, ``body``)
 # can shadow what they name.
+_CREATE_PET_RESULT: TypeAlias = Annotated[Pet | UnknownVariant, Field(union_mode="left_to_right")]
 _CREATE_PET_BODY: TypeAlias = Pet
-_LIST_SHAPES_RESULT: TypeAlias = list[Shape]
+_LIST_SHAPES_RESULT: TypeAlias = list[
+    Annotated[Shape | UnknownVariant, Field(union_mode="left_to_right")]
+]
 _LIST_CONTACTS_RESULT: TypeAlias = list[Contact]
-_LIST_VEHICLES_RESULT: TypeAlias = list[Vehicle]
+_LIST_VEHICLES_RESULT: TypeAlias = list[
+    Annotated[Vehicle | UnknownVariant, Field(union_mode="left_to_right")]
+]
 _GET_BY_ID_PARAMETERS: dict[str, dict[str, Any]] = {"path": {"id": str | int}}
 
 
@@ -59,9 +67,11 @@ class DefaultResource:
         body: Pet | dict[str, Any],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> Pet:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> Annotated[Pet | UnknownVariant, Field(union_mode="left_to_right")]:
         """POST /pets
 
         Args:
@@ -70,17 +80,19 @@ class DefaultResource:
         ``POST /pets``; responds 201.
         """
         _body = _build_value(_CREATE_PET_BODY, body)
-        _result: Pet = self._client.request(
+        _result: _CREATE_PET_RESULT = self._client.request(
             "POST",
             "/pets",
-            cast_to=Pet,
+            cast_to=_CREATE_PET_RESULT,
             error_model=None,
             json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -89,9 +101,11 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Shape]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Shape | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /shapes
 
         ``GET /shapes``; responds 200.
@@ -103,8 +117,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -113,8 +129,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[Contact]:
         """GET /contacts
 
@@ -127,8 +145,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -137,9 +157,11 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Vehicle]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Vehicle | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /vehicles
 
         ``GET /vehicles``; responds 200.
@@ -151,8 +173,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -164,8 +188,10 @@ class DefaultResource:
         fallback: EmailContact | PhoneContact | dict[str, Any] | Omit | None = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Payment:
         """POST /payments
 
@@ -189,8 +215,10 @@ class DefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -200,8 +228,10 @@ class DefaultResource:
         id: str | int,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Id:
         """GET /ids/{id}
 
@@ -219,8 +249,10 @@ class DefaultResource:
             param_types=_GET_BY_ID_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -250,9 +282,11 @@ class AsyncDefaultResource:
         body: Pet | dict[str, Any],
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> Pet:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> Annotated[Pet | UnknownVariant, Field(union_mode="left_to_right")]:
         """POST /pets
 
         Args:
@@ -261,17 +295,19 @@ class AsyncDefaultResource:
         ``POST /pets``; responds 201.
         """
         _body = _build_value(_CREATE_PET_BODY, body)
-        _result: Pet = await self._client.request(
+        _result: _CREATE_PET_RESULT = await self._client.request(
             "POST",
             "/pets",
-            cast_to=Pet,
+            cast_to=_CREATE_PET_RESULT,
             error_model=None,
             json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -280,9 +316,11 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Shape]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Shape | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /shapes
 
         ``GET /shapes``; responds 200.
@@ -294,8 +332,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -304,8 +344,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[Contact]:
         """GET /contacts
 
@@ -318,8 +360,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -328,9 +372,11 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Vehicle]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Vehicle | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /vehicles
 
         ``GET /vehicles``; responds 200.
@@ -342,8 +388,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -355,8 +403,10 @@ class AsyncDefaultResource:
         fallback: EmailContact | PhoneContact | dict[str, Any] | Omit | None = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Payment:
         """POST /payments
 
@@ -380,8 +430,10 @@ class AsyncDefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -391,8 +443,10 @@ class AsyncDefaultResource:
         id: str | int,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Id:
         """GET /ids/{id}
 
@@ -410,8 +464,10 @@ class AsyncDefaultResource:
             param_types=_GET_BY_ID_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
