@@ -72,7 +72,7 @@ class TokenServer:
 
 def _handler(server: TokenServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode()
             authorization = self.headers.get("Authorization")
@@ -88,7 +88,7 @@ def _handler(server: TokenServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the tests look at the recorded state, not at a log."""
 
     return Handler

@@ -37,8 +37,6 @@ _MAX_MARGIN = 30.0
 class ClientCredentialsAuth(httpx.Auth):
     """``Authorization: Bearer <token>`` with a token from the OAuth 2.0 client credentials grant."""
 
-    requires_response_body = True  # the token endpoint's answer is read inside the flow
-
     def __init__(
         self,
         client_id: str,
@@ -127,7 +125,9 @@ class ClientCredentialsAuth(httpx.Auth):
             with self._thread_lock:  # one token request at a time; the others reuse its token
                 token = self._current()
                 if token is None:
-                    token = self._store((yield self._token_request(request)))
+                    answer = yield self._token_request(request)
+                    answer.read()
+                    token = self._store(answer)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
@@ -136,7 +136,9 @@ class ClientCredentialsAuth(httpx.Auth):
             self._discard(token)
             fresh = self._current()
             if fresh is None:
-                fresh = self._store((yield self._token_request(request)))
+                answer = yield self._token_request(request)
+                answer.read()
+                fresh = self._store(answer)
         request.headers["Authorization"] = f"Bearer {fresh}"
         yield request
 
@@ -148,7 +150,9 @@ class ClientCredentialsAuth(httpx.Auth):
             async with self._loop_lock():
                 token = self._current()
                 if token is None:
-                    token = self._store((yield self._token_request(request)))
+                    answer = yield self._token_request(request)
+                    await answer.aread()
+                    token = self._store(answer)
         request.headers["Authorization"] = f"Bearer {token}"
         response = yield request
         if response.status_code != 401:
@@ -157,7 +161,9 @@ class ClientCredentialsAuth(httpx.Auth):
             self._discard(token)
             fresh = self._current()
             if fresh is None:
-                fresh = self._store((yield self._token_request(request)))
+                answer = yield self._token_request(request)
+                await answer.aread()
+                fresh = self._store(answer)
         request.headers["Authorization"] = f"Bearer {fresh}"
         yield request
 
