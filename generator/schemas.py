@@ -501,7 +501,7 @@ class SchemaBuilder:
             # A discriminator property must be present for the tagged union to pick a variant;
             # a read-only one is absent from requests, a write-only one from responses.
             required = (wire in pm.required and not read_only and not write_only) or wire in tags
-            nullable = texpr.nullable
+            nullable = texpr.nullable or texpr.annotation == "Any"  # a schema without a type admits null
             constraints = self.constraints(resolved, where)
             lenient = self.response_type(texpr) if pm.name in usage.response and wire not in tags else None
             shown, extra_imports = lenient if lenient is not None else (texpr.annotation, frozenset[Import]())

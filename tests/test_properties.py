@@ -13,7 +13,6 @@ import time
 
 import confluent_partner_v2
 from prism import REPO_ROOT, SPEC
-
 from properties import EXAMPLES, check_spec
 
 

@@ -262,7 +262,9 @@ def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: st
     given = {name: value for name, value in fields.items() if not isinstance(value, Omit)}
     try:
         # What ``model.model_validate(given)`` does, less two Python calls; errors are masked here.
-        instance = model.__pydantic_validator__.validate_python(given)
+        # Keys are wire names only: a property may be spelled like another one's Python name
+        # (``userName`` -> ``user_name`` beside a real ``user_name``), and must not fill it.
+        instance = model.__pydantic_validator__.validate_python(given, by_alias=True, by_name=False)
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
     if mode == "json":  # encoded by pydantic in one step, not to a dict and then by json.dumps
@@ -328,14 +330,16 @@ def parse_body(response: httpx.Response, cast_to: Any, *, strict: bool = False) 
             # What ``cast_to.model_validate_json`` does, less two Python calls.
             try:
                 result = cast_to.__pydantic_validator__.validate_json(
-                    response.content, context=context
+                    response.content, context=context, by_alias=True, by_name=False
                 )
             except PydanticValidationError as exc:
                 if issubclass(cast_to, Model):  # as Model.model_validate_json: secrets masked
                     raise redact_validation_error(exc) from None
                 raise
         else:
-            result = _adapter(cast_to).validate_json(response.content, context=context)
+            result = _adapter(cast_to).validate_json(
+                response.content, context=context, by_alias=True, by_name=False
+            )
     except PydanticValidationError as exc:
         if strict:
             raise APIResponseValidationError(

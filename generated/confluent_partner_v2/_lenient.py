@@ -25,7 +25,14 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, GetCoreSchemaHandler, TypeAdapter, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    GetCoreSchemaHandler,
+    TypeAdapter,
+    ValidationInfo,
+    model_validator,
+)
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import CoreSchema, core_schema
 
@@ -169,7 +176,7 @@ def _construct_model(model: type[BaseModel], data: Mapping[str, Any]) -> BaseMod
     consumed: set[str] = set()
     for name, info in model.model_fields.items():
         wire = info.alias or name
-        key = wire if wire in data else name if name in data else None
+        key = wire if wire in data else None  # wire names only, as in a strict read
         if key is None:
             values[name] = (
                 None if info.is_required() else info.get_default(call_default_factory=True)
@@ -194,7 +201,10 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     adapter = _FIELD_ADAPTERS.get((model, name))
     if adapter is None:
         info = model.model_fields[name]  # its annotation, with the constraints beside it
-        annotated: Any = Annotated[info.annotation, info]
+        metadata: list[Any] = list(info.metadata)
+        if info.discriminator is not None:
+            metadata.append(Field(discriminator=info.discriminator))
+        annotated: Any = Annotated[(info.annotation, *metadata)] if metadata else info.annotation
         adapter = _FIELD_ADAPTERS[(model, name)] = TypeAdapter(annotated)
     return adapter
 
