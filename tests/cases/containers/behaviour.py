@@ -100,3 +100,11 @@ def check_top_level_array_and_map_responses(pkg: Any) -> None:
     with pytest.raises(pkg.APIResponseValidationError):
         client.with_options(strict_response_validation=True).default.get_counts()
     assert client.default.get_counts() == {"a": "x"}
+
+
+def check_request_id_on_returned_lists_and_models(pkg: Any) -> None:
+    answer = [{"sku": "a"}]
+    client, _ = wire(pkg, lambda r: httpx.Response(200, json=answer, headers={"X-Request-Id": "req-7"}))
+    items = client.default.list_items()
+    assert isinstance(items, list) and items._request_id == "req-7"
+    assert items[0].sku == "a"
