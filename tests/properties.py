@@ -357,31 +357,51 @@ def _mutated(body: Any, path: tuple[Any, ...], replacement: Any, drop: bool) -> 
 # --------------------------------------------------------------------------- the properties
 
 
-def check_spec(pkg: ModuleType, spec: Path, *, modes: tuple[str, ...] = ("sync",)) -> list[str]:
+def check_spec(
+    pkg: ModuleType,
+    spec: Path,
+    *,
+    modes: tuple[str, ...] = ("sync",),
+    only: str | None = None,
+    drawn: list[Any] | None = None,
+) -> list[str]:
     """Run every property on every JSON-body operation of ``spec``; the labels checked.
 
     One body is drawn per example and goes through every property and every mode, so that
-    the drawing (the slow part) is done once.
+    the drawing (the slow part) is done once. ``only`` picks one operation by label;
+    ``drawn`` collects every request body drawn (to show that runs repeat).
     """
     checked = []
     for target in targets(spec, pkg.__name__):
+        if only is not None and target.label != only:
+            continue
         try:
             bodies = _strategy(target.body_schema)
             params = st.fixed_dictionaries({k: _strategy(v) for k, v in target.params.items()})
             responses = _strategy(target.response_schema) if target.response_schema is not None else st.none()
         except UnsupportedError:
             continue
-        _check_target(pkg, target, bodies, params, responses, modes)
+        _check_target(pkg, target, bodies, params, responses, modes, drawn)
         checked.append(target.label)
     return checked
 
 
-def _check_target(pkg: ModuleType, target: Target, bodies: Any, params: Any, responses: Any, modes: tuple[str, ...]) -> None:
+def _check_target(
+    pkg: ModuleType,
+    target: Target,
+    bodies: Any,
+    params: Any,
+    responses: Any,
+    modes: tuple[str, ...],
+    drawn: list[Any] | None,
+) -> None:
     validator = jsonschema.Draft7Validator(target.body_schema)
 
     @_SETTINGS
     @given(body=bodies, args=params, answer=responses, data=st.data())
     def run(body: Any, args: dict[str, Any], answer: Any, data: st.DataObject) -> None:
+        if drawn is not None:
+            drawn.append((body, answer))
         mutant = _invalid_request(target, validator, body, data)
         response_mutant = None
         if target.response_schema is not None and isinstance(answer, dict):
