@@ -299,7 +299,15 @@ def arguments(target: Target, body: Any, params: dict[str, Any]) -> dict[str, An
 
 
 def same_json(a: Any, b: Any) -> bool:
-    """JSON equality that tells ``true`` from ``1`` (Python's ``==`` does not)."""
+    """JSON equality that tells ``true`` from ``1`` (Python's ``==`` does not).
+
+    Date-times are compared as instants: ``format: date-time`` properties are ``datetime`` on
+    the models, so the client sends ``+00:00`` as ``Z`` (the same instant, respelled).
+    """
+    if isinstance(a, str) and isinstance(b, str) and a != b and _is_date(a) and _is_date(b):
+        import datetime
+
+        return datetime.datetime.fromisoformat(a) == datetime.datetime.fromisoformat(b)
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
