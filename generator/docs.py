@@ -32,7 +32,9 @@ EXCEPTION_BY_STATUS: dict[int, str] = {
     422: "UnprocessableEntityError",
     429: "RateLimitError",
 }
-PASS_THROUGH = ("extra_headers", "extra_query", "timeout", "max_retries")
+PASS_THROUGH = (
+    "extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"
+)
 _SUCCESS = re.compile(r"^2(\d\d|XX)$", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
 _SAFE_FLAGS = frozenset({"dryrun", "validateonly"})
@@ -454,8 +456,10 @@ def signature(op: Operation) -> str:
     lines += [
         "    extra_headers: Mapping[str, str] | None = None,",
         "    extra_query: Mapping[str, object] | None = None,",
+        "    extra_body: Mapping[str, object] | None = None,",
         "    timeout: TimeoutTypes | Omit = OMIT,",
         "    max_retries: int | Omit = OMIT,",
+        "    strict_response_validation: bool | Omit = OMIT,",
         f") -> {op.response_type}: ...",
     ]
     return "\n".join(lines) + "\n"

@@ -67,6 +67,12 @@ class TypeExpr:
     is_model: bool = False
     param_imports: frozenset[Import] = frozenset()
     """Imports ``param_annotation`` needs (``imports`` serves ``annotation``)."""
+    literal: bool = False
+    """An enum (``Literal[...]``): a response may bring values the spec does not list yet."""
+    tagged: bool = False
+    """A union with a discriminator: a response may bring a variant the spec does not list yet."""
+    item: TypeExpr | None = None
+    """The item type of a ``list[...]``."""
     dict_annotation: str = ""
     """The type as plain data only: every model replaced by its ``TypedDict`` (``FooParam``);
     empty when that is ``param_annotation`` (no model inside). What a ``...Param`` alias spells."""
@@ -97,6 +103,8 @@ class FieldDef:
     request_required: bool = False
     """Whether a request must carry it (the spec's ``required``, read-only ones excepted,
     write-only ones included): ``Required`` in the model's ``TypedDict``."""
+    imports: frozenset[Import] = frozenset()
+    """What ``annotation`` needs beyond ``type.imports`` (the lenient response types)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +294,12 @@ class Auth:
     key_env: str
     secret_env: str
     token_env: str
+    token_url: str = ""
+    """The OAuth 2.0 client-credentials token endpoint (may be relative); empty when there is none."""
+    scopes: tuple[str, ...] = ()
+    """The scopes the operations require of that flow, requested with each token."""
+    client_id_env: str = ""
+    client_secret_env: str = ""
 
 
 @dataclass(frozen=True, slots=True)

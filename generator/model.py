@@ -140,7 +140,7 @@ _CLIENT_ATTRIBUTES = frozenset(
 # Names the generated ``_client.py`` imports or defines beside the client class.
 _CLIENT_MODULE_NAMES = frozenset(
     {"SyncAPIClient", "AsyncAPIClient", "DEFAULT_BASE_URL", "TimeoutTypes", "setup_logging",
-     "credentials_auth", "Omit", "OMIT", "httpx", "annotations"}
+     "credentials_auth", "CredentialSources", "Mapping", "Omit", "OMIT", "httpx", "annotations"}
 )
 
 
@@ -162,9 +162,19 @@ def _service_id(package: str) -> str:
 
 
 def _auth(doc: Document, package: str) -> Auth:
+    """Which credentials the client takes, from ``components.securitySchemes``.
+
+    HTTP basic: an API key pair (``x-env-vars: [KEY, SECRET]``). HTTP bearer, OAuth 2.0 and
+    OpenID Connect: a ready bearer token (``x-env-vars: [TOKEN]``). An OAuth 2.0
+    ``clientCredentials`` flow also gives a client ID and secret, exchanged at its ``tokenUrl``
+    for tokens (``x-env-vars: [CLIENT_ID, CLIENT_SECRET]``, optionally ``TOKEN`` third); the
+    scopes requested are those the operations require of that scheme.
+    """
     schemes = (doc.root.get("components") or {}).get("securitySchemes") or {}
     basic = bearer = False
     envs: dict[str, str] = {}
+    token_url = ""
+    scopes: set[str] = set()
     prefix = package.upper()
     problems: list[SpecError] = []
     for scheme_name, scheme in schemes.items():
@@ -177,10 +187,19 @@ def _auth(doc: Document, package: str) -> Auth:
             if not (isinstance(value, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", value)):
                 at = pointer("components", "securitySchemes", scheme_name, "x-env-vars", index)
                 problems.append(SpecError(doc.file, at, f"x-env-vars: {value!r} is not an environment variable name"))
+        flow = _client_credentials(scheme) if kind == "oauth2" else None
         if kind == "http" and how == "basic":
             basic = True
             if len(env) == 2:
                 envs["key"], envs["secret"] = str(env[0]), str(env[1])
+        elif flow is not None and not token_url:
+            bearer = True
+            token_url = flow
+            scopes |= _required_scopes(doc, scheme_name)
+            if len(env) in (2, 3):
+                envs["client_id"], envs["client_secret"] = str(env[0]), str(env[1])
+            if len(env) == 3:
+                envs["token"] = str(env[2])
         elif (kind == "http" and how == "bearer") or kind in ("oauth2", "openIdConnect"):
             bearer = True
             if len(env) == 1:
@@ -193,7 +212,36 @@ def _auth(doc: Document, package: str) -> Auth:
         key_env=envs.get("key", f"{prefix}_API_KEY"),
         secret_env=envs.get("secret", f"{prefix}_API_SECRET"),
         token_env=envs.get("token", f"{prefix}_BEARER_TOKEN"),
+        token_url=token_url,
+        scopes=tuple(sorted(scopes)),
+        client_id_env=envs.get("client_id", f"{prefix}_CLIENT_ID") if token_url else "",
+        client_secret_env=envs.get("client_secret", f"{prefix}_CLIENT_SECRET") if token_url else "",
     )
+
+
+def _client_credentials(scheme: dict[str, Any]) -> str | None:
+    """The ``tokenUrl`` of an oauth2 scheme's ``clientCredentials`` flow, if it has one."""
+    flows = scheme.get("flows")
+    flow = flows.get("clientCredentials") if isinstance(flows, dict) else None
+    url = flow.get("tokenUrl") if isinstance(flow, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+def _required_scopes(doc: Document, scheme_name: str) -> set[str]:
+    """Every scope that the document's security requirements ask of ``scheme_name``."""
+    requirements: list[Any] = []
+    if isinstance(doc.root.get("security"), list):
+        requirements += doc.root["security"]
+    for item in (doc.root.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and isinstance(operation.get("security"), list):
+                requirements += operation["security"]
+    found: set[str] = set()
+    for requirement in requirements:
+        listed = requirement.get(scheme_name) if isinstance(requirement, dict) else None
+        if isinstance(listed, list):
+            found.update(scope for scope in listed if isinstance(scope, str) and scope)
+    return found
 
 
 def _propagate_usage(b: SchemaBuilder, usage: Usage) -> None:

@@ -22,7 +22,8 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 RESERVED_ARGUMENTS = frozenset(
     # the per-call options every method takes; nothing else in a method body can be shadowed
     # (see templates/package/resources/resource.py.jinja)
-    {"self", "extra_headers", "extra_query", "timeout", "max_retries"}
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "max_retries",
+     "strict_response_validation"}
 )
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 _SUCCESS = re.compile(r"^2\d\d$")
@@ -221,6 +222,10 @@ def build_operation(
             )
             usage.response |= texpr.refs
             response_type = response_model = texpr.annotation
+            lenient = b.response_type(texpr)  # new enum values and variants are kept
+            if lenient is not None:
+                response_type = response_model = lenient[0]
+                imports |= lenient[1]
     error_models: set[str] = set()
     for code, raw in responses.items():
         if _SUCCESS.match(code):
@@ -232,7 +237,7 @@ def build_operation(
             texpr = b.type_of(err_content[media_type].get("schema"), f"{err_at}/content/{escape_pointer_token(media_type)}/schema", op_pascal + naming.pascal_identifier(code, fallback="Error") + "Error")
             usage.response |= texpr.refs
             error_models.add(texpr.annotation)
-    paged = _pagination(b, method, params, response_model)
+    paged = _pagination(b, method, params, response_model)  # a model: never made lenient above
     if paged is not None:
         use(paged[1], as_param=False)
         imports.update({Import("collections.abc", "Iterator"), Import("collections.abc", "AsyncIterator")})

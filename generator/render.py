@@ -29,8 +29,10 @@ STATIC_FILES = (
     "_base_client.py",
     "_exceptions.py",
     "_formats.py",
+    "_lenient.py",
     "_logs.py",
     "_models.py",
+    "_oauth.py",
     "_pagination.py",
     "_params.py",
     "_response.py",
@@ -306,7 +308,7 @@ def _models_imports(api: Api) -> list[Import]:
     for d in api.definitions:
         if isinstance(d, ModelDef):
             for f in d.fields:
-                imports |= f.type.imports
+                imports |= f.type.imports | f.imports
                 if f.default and f.default.startswith("Field("):
                     imports.add(Import("pydantic", "Field"))
             if d.extra == "forbid":
@@ -434,6 +436,8 @@ def render(
         **dict.fromkeys(_errors, "_exceptions"),
         "METHODS": "_methods",
         "APIResponse": "_response",
+        "UnknownVariant": "_lenient",
+        "ClientCredentialsAuth": "_oauth",
         **dict.fromkeys(("OMIT", "MethodInfo", "Omit"), "_types"),
     }
     top_exports = [*lazy_exports, "__version__", "models"]
@@ -538,8 +542,13 @@ def _client_doc(api: Api) -> str:
         kinds = []
         if api.auth.basic:
             kinds.append(f"``api_key`` and ``api_secret`` (else ${api.auth.key_env} and ${api.auth.secret_env})")
+        if api.auth.token_url:
+            kinds.append(
+                f"``client_id`` and ``client_secret`` (else ${api.auth.client_id_env} and"
+                f" ${api.auth.client_secret_env}), exchanged for tokens at {api.auth.token_url}"
+            )
         if api.auth.bearer:
             kinds.append(f"``bearer_token`` (else ${api.auth.token_env})")
-        lines.append("\nCredentials: " + ", or ".join(kinds) + ".")
+        lines.append("\nCredentials: " + ", or ".join(kinds) + ", or any ``httpx.Auth`` as ``auth``.")
     lines.append(f"\nResources: {', '.join(r.attribute for r in api.resources)}.\n")
     return "\n".join(lines)

@@ -25,8 +25,10 @@ RESERVED_CLASS_NAMES = frozenset(
      # what models.py and the resource modules import besides the models
      "ConfigDict", "TYPE_CHECKING", "TimeoutTypes", "APIResponse", "Iterator", "AsyncIterator",
      "EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str", "Base64Str",
-     # what params.py imports besides the models
-     "TypedDict", "Required", "NotRequired"}
+    # what params.py imports besides the models
+    "TypedDict", "Required", "NotRequired",
+    # the lenient response types (templates/static/_lenient.py)
+    "EXTENSIBLE", "UnknownVariant"}
 )
 RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
@@ -236,6 +238,7 @@ class SchemaBuilder:
                 param_imports=item.param_imports | {Import("collections.abc", "Sequence")},
                 dict_annotation=f"Sequence[{item.dict_annotation}]" if item.dict_annotation else "",
                 param_refs=item.param_refs,
+                item=item,
             )
         elif isinstance(types, str) and types in _PRIMITIVES:
             texpr = self.primitive_type(types, schema)
@@ -271,7 +274,7 @@ class SchemaBuilder:
         unique = list({(type(v), v): v for v in values}.values())
         literal = "Literal[" + ", ".join(py_literal(v) for v in unique) + "]"
         imports = frozenset({Import("typing", "Literal")})
-        return TypeExpr(literal, literal, imports, param_imports=imports)
+        return TypeExpr(literal, literal, imports, param_imports=imports, literal=True)
 
     def union_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
         key = "oneOf" if "oneOf" in schema else "anyOf"
@@ -343,6 +346,7 @@ class SchemaBuilder:
             param_imports=plain.param_imports,
             dict_annotation=plain.dict_annotation,
             param_refs=plain.param_refs,
+            tagged=True,
         )
 
     def all_of_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
@@ -476,6 +480,30 @@ class SchemaBuilder:
         alias = self.aliases.get(texpr.annotation.removesuffix(" | None"))
         return alias.type if alias is not None else texpr
 
+    def response_type(self, texpr: TypeExpr) -> tuple[str, frozenset[Import]] | None:
+        """How a response model spells ``texpr`` so that what the spec does not list yet is kept.
+
+        An enum becomes ``Annotated[Literal[...] | str, EXTENSIBLE]`` (known values still
+        type-check; the marker keeps requests strict), a tagged union gains
+        :class:`UnknownVariant` as its last resort, a list does the same for its items.
+        ``None`` when nothing changes. See ``templates/static/_lenient.py``.
+        """
+        base = self.unalias(texpr)
+        inner = texpr.annotation.removesuffix(" | None")
+        suffix = texpr.annotation[len(inner):]
+        if base.literal:
+            imports = {Import("typing", "Annotated"), Import("._lenient", "EXTENSIBLE")}
+            return f"Annotated[{inner} | str, EXTENSIBLE]{suffix}", frozenset(imports)
+        if base.tagged:
+            imports = {Import("typing", "Annotated"), Import("pydantic", "Field"), Import("._lenient", "UnknownVariant")}
+            wrapped = f'Annotated[{inner} | UnknownVariant, Field(union_mode="left_to_right")]'
+            return wrapped + suffix, frozenset(imports)
+        if base.item is not None and inner == f"list[{base.item.annotation}]":
+            item = self.response_type(base.item)
+            if item is not None:
+                return f"list[{item[0]}]{suffix}", item[1]
+        return None
+
     def property_hint(self, where: str, wire: str, fallback_owner: str) -> str:
         """Name for an inline property schema: the class that declares it + the property."""
         owner_at = where.rsplit("/properties/", 1)[0]
@@ -514,9 +542,11 @@ class SchemaBuilder:
             # A discriminator property must be present for the tagged union to pick a variant;
             # a read-only one is absent from requests, a write-only one from responses.
             required = (wire in pm.required and not read_only and not write_only) or wire in tags
-            nullable = texpr.nullable
+            nullable = texpr.nullable or texpr.annotation == "Any"  # a schema without a type admits null
             constraints = self.constraints(resolved, where)
-            annotation = texpr.annotation if required or nullable else f"{texpr.annotation} | None"
+            lenient = self.response_type(texpr) if pm.name in usage.response and wire not in tags else None
+            shown, extra_imports = lenient if lenient is not None else (texpr.annotation, frozenset[Import]())
+            annotation = shown if required or nullable else f"{shown} | None"
             kwargs: list[str] = []
             if not required:
                 default = resolved.get("default")
@@ -552,6 +582,7 @@ class SchemaBuilder:
                     annotation=annotation,
                     default=default_expr,
                     request_required=(wire in pm.required and not read_only) or wire in tags,
+                    imports=extra_imports,
                 )
             )
         forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response
@@ -642,6 +673,9 @@ def _maybe_null(texpr: TypeExpr, nullable: bool) -> TypeExpr:
         param_imports=texpr.param_imports,
         dict_annotation=f"{texpr.dict_annotation} | None" if texpr.dict_annotation else "",
         param_refs=texpr.param_refs,
+        literal=texpr.literal,
+        tagged=texpr.tagged,
+        item=texpr.item,
     )
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import properties
 import pytest
 
 from generator.errors import SpecErrors
@@ -212,6 +213,12 @@ def test_behaviour(case: str, check: str, generated: Generated) -> None:
     behaviour = load_behaviour(case)  # re-raises the import error of a broken behaviour.py
     function: Callable[[Any], None] = getattr(behaviour, check)
     function(generated.package(case))
+
+
+@pytest.mark.parametrize("case", case_names())
+def test_properties(case: str, generated: Generated) -> None:
+    """Request and response bodies drawn from the case's spec (tests/properties.py)."""
+    properties.check_spec(generated.package(case), CASES / case / "spec.yaml")
 
 
 # --------------------------------------------------------------------------- golden snapshots

@@ -27,7 +27,7 @@ EXPECTED_OPERATIONS = {
     ("post", "/partner/v2/signup/link"): "signupPartnerV2Link",
 }
 
-EXPECTED_SECURITY: list[dict[str, list[str]]] = [{"api-key": []}, {"oauth": []}]
+EXPECTED_SECURITY: list[dict[str, list[str]]] = [{"api-key": []}, {"oauth": ["partner:create"]}]
 
 FORBIDDEN_NAME_CHARS = "<>#%'*^`{|}~\""
 
@@ -137,8 +137,8 @@ def test_every_operation_lists_both_security_alternatives() -> None:
     schemes = spec["components"]["securitySchemes"]
     assert schemes["api-key"]["type"] == "http"
     assert schemes["api-key"]["scheme"] == "basic"
-    assert schemes["oauth"]["type"] == "http"
-    assert schemes["oauth"]["scheme"] == "bearer"
+    assert schemes["oauth"]["type"] == "oauth2"  # client credentials, as the published API
+    assert schemes["oauth"]["flows"]["clientCredentials"]["tokenUrl"] == "/oauth2/token"
     for method, path, op in iter_operations(spec):
         assert op.get("security") == EXPECTED_SECURITY, f"{method.upper()} {path}"
 

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
         RateLimitError,
         UnprocessableEntityError,
     )
+    from ._lenient import UnknownVariant
     from ._methods import METHODS
+    from ._oauth import ClientCredentialsAuth
     from ._response import APIResponse
     from ._types import OMIT, MethodInfo, Omit
 
@@ -47,6 +49,7 @@ __all__ = [
     "AsyncPartnerClient",
     "AuthenticationError",
     "BadRequestError",
+    "ClientCredentialsAuth",
     "ConflictError",
     "InternalServerError",
     "MethodInfo",
@@ -55,6 +58,7 @@ __all__ = [
     "PartnerClient",
     "PermissionDeniedError",
     "RateLimitError",
+    "UnknownVariant",
     "UnprocessableEntityError",
     "__version__",
     "models",
@@ -73,6 +77,7 @@ _LAZY: dict[str, str] = {
     "AsyncPartnerClient": "._client",
     "AuthenticationError": "._exceptions",
     "BadRequestError": "._exceptions",
+    "ClientCredentialsAuth": "._oauth",
     "ConflictError": "._exceptions",
     "DEFAULT_BASE_URL": "._client",
     "InternalServerError": "._exceptions",
@@ -84,6 +89,7 @@ _LAZY: dict[str, str] = {
     "PartnerClient": "._client",
     "PermissionDeniedError": "._exceptions",
     "RateLimitError": "._exceptions",
+    "UnknownVariant": "._lenient",
     "UnprocessableEntityError": "._exceptions",
     "models": ".models",
 }

@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Generator, Mapping
+from dataclasses import dataclass
 from typing import Any, Generic, Self, TypeVar, cast
 
 import httpx
@@ -30,8 +31,10 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._lenient import LENIENT_CONTEXT, construct_lenient
 from ._logs import logger
 from ._models import REQUEST_CONTEXT, Model, redact_validation_error, request_json
+from ._oauth import ClientCredentialsAuth
 from ._params import cookie_header, format_path, header_values, query_pairs, scalar
 from ._response import APIResponse, wants_raw
 from ._types import OMIT, Omit, TimeoutTypes
@@ -40,6 +43,8 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
     "BearerAuth",
+    "CredentialSources",
+    "ResponseList",
     "SyncAPIClient",
     "build_body",
     "credentials_auth",
@@ -82,7 +87,9 @@ class BearerAuth(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._header = f"Bearer {token}"
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = self._header
         yield request
 
@@ -90,37 +97,95 @@ class BearerAuth(httpx.Auth):
         return "BearerAuth(token='**********')"
 
 
+@dataclass(frozen=True, slots=True)
+class CredentialSources:
+    """What a spec says about credentials: where to find them, and where to get a token."""
+
+    key_env: str | None = None
+    secret_env: str | None = None
+    token_env: str | None = None
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+    token_url: str | None = None
+    """The OAuth 2.0 client-credentials token endpoint (``None``: the spec declares no flow)."""
+    scopes: tuple[str, ...] = ()
+
+
 def credentials_auth(
+    sources: CredentialSources,
     *,
-    api_key: str | None,
-    api_secret: str | None,
-    bearer_token: str | None,
-    key_env: str | None,
-    secret_env: str | None,
-    token_env: str | None,
+    api_key: str | None = None,
+    api_secret: str | None = None,
+    bearer_token: str | None = None,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    auth: httpx.Auth | None = None,
 ) -> httpx.Auth:
     """Pick the credentials: explicit arguments first, then the environment.
 
-    Exactly one kind may be given explicitly; with none given, an API key pair from the
-    environment wins over a bearer token from the environment.
+    Exactly one kind may be given explicitly (an API key pair, a bearer token, an OAuth client
+    ID and secret, or any ``httpx.Auth``); with none given, the environment is read in that
+    order: an API key pair, then an OAuth client, then a bearer token.
     """
-    explicit_basic = api_key is not None or api_secret is not None
-    if explicit_basic and bearer_token is not None:
-        raise ValueError("pass either api_key/api_secret or bearer_token, not both")
+    kinds = [
+        kind
+        for kind, given in (
+            ("api_key/api_secret", api_key is not None or api_secret is not None),
+            ("bearer_token", bearer_token is not None),
+            (
+                "client_id/client_secret",
+                client_id is not None or client_secret is not None,
+            ),
+            ("auth", auth is not None),
+        )
+        if given
+    ]
+    if len(kinds) > 1:
+        raise ValueError(f"pass either {' or '.join(kinds)}, not both")
+    if auth is not None:
+        return auth
     if bearer_token is not None:
         return BearerAuth(bearer_token)
-    if not explicit_basic:
-        api_key = os.environ.get(key_env) if key_env else None
-        api_secret = os.environ.get(secret_env) if secret_env else None
+    if not kinds:
+        env = os.environ.get
+        api_key = env(sources.key_env) if sources.key_env else None
+        api_secret = env(sources.secret_env) if sources.secret_env else None
         if api_key is None and api_secret is None:
-            token = os.environ.get(token_env) if token_env else None
-            if token:
-                return BearerAuth(token)
-    if api_key and api_secret and key_env is not None:
+            client_id = env(sources.client_id_env) if sources.client_id_env else None
+            client_secret = (
+                env(sources.client_secret_env) if sources.client_secret_env else None
+            )
+            if not (client_id and client_secret):
+                token = env(sources.token_env) if sources.token_env else None
+                if token:
+                    return BearerAuth(token)
+    if client_id and client_secret and sources.token_url is not None:
+        return ClientCredentialsAuth(
+            client_id, client_secret, token_url=sources.token_url, scopes=sources.scopes
+        )
+    if api_key and api_secret and sources.key_env is not None:
         return httpx.BasicAuth(api_key, api_secret)
-    names = [n for n in (key_env, secret_env) if n] + ([token_env] if token_env else [])
-    hint = f" or set {', '.join(names)}" if names else ""
-    raise ValueError(f"no credentials: pass api_key and api_secret, or bearer_token{hint}")
+    raise ValueError(f"no credentials: {_credentials_hint(sources)}")
+
+
+def _credentials_hint(sources: CredentialSources) -> str:
+    """What the caller may pass or set instead."""
+    ways: list[str] = []
+    names: list[str] = []
+    if sources.key_env:
+        ways.append("api_key and api_secret")
+        names += [sources.key_env, sources.secret_env or ""]
+    if sources.token_url is not None:
+        ways.append("client_id and client_secret")
+        names += [sources.client_id_env or "", sources.client_secret_env or ""]
+    if sources.token_env:
+        ways.append("bearer_token")
+        names.append(sources.token_env)
+    ways.append("auth")
+    names = [n for n in names if n]
+    return (
+        "pass " + ", or ".join(ways) + (f"; or set {', '.join(names)}" if names else "")
+    )
 
 
 def validate_params(
@@ -170,7 +235,9 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
     if encoding == "json":
         return {"json": body}
     if not isinstance(body, Mapping):
-        raise TypeError(f"a {encoding} body must be an object, not {type(body).__name__}")
+        raise TypeError(
+            f"a {encoding} body must be an object, not {type(body).__name__}"
+        )
     data: dict[str, Any] = {}
     files: dict[str, tuple[str, bytes]] = {}
     for name, value in cast("Mapping[str, object]", body).items():
@@ -183,22 +250,47 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
     return {"data": data, "files": files} if files else {"data": data}
 
 
+def _merge_extra_body(
+    encoding: str, body: Any, extra_body: Mapping[str, object]
+) -> Any:
+    """``body`` with the caller's ``extra_body`` properties added (theirs win), unvalidated."""
+    if encoding == "raw":
+        raise TypeError("extra_body needs a JSON or form body, not a raw one")
+    if isinstance(body, EncodedJSON):
+        body = json.loads(body)
+    if body is None:
+        body = {}
+    if not isinstance(body, Mapping):
+        raise TypeError(f"extra_body needs an object body, not {type(body).__name__}")
+    return {**cast("Mapping[str, object]", body), **extra_body}
+
+
 def _form_value(value: object) -> str:
     return scalar(value)
 
 
-def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: str = "json") -> Any:
+def build_body(
+    model: type[BaseModel], fields: Mapping[str, object], *, mode: str = "json"
+) -> Any:
     """Validate the given keyword arguments as ``model`` and return the JSON to send.
 
     Raises :class:`pydantic.ValidationError`, naming the offending field, before any I/O.
     """
-    given = {name: value for name, value in fields.items() if not isinstance(value, Omit)}
+    given = {
+        name: value for name, value in fields.items() if not isinstance(value, Omit)
+    }
     try:
         # What ``model.model_validate(given)`` does, less two Python calls; errors are masked here.
-        instance = model.__pydantic_validator__.validate_python(given)
+        # Keys are wire names only: a property may be spelled like another one's Python name
+        # (``userName`` -> ``user_name`` beside a real ``user_name``), and must not fill it.
+        instance = model.__pydantic_validator__.validate_python(
+            given, by_alias=True, by_name=False
+        )
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
-    if mode == "json":  # encoded by pydantic in one step, not to a dict and then by json.dumps
+    if (
+        mode == "json"
+    ):  # encoded by pydantic in one step, not to a dict and then by json.dumps
         return EncodedJSON(request_json(instance))
     return instance.model_dump(
         mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
@@ -224,7 +316,9 @@ def build_value(tp: Any, value: object) -> Any:
     )
 
 
-def parse_response(response: httpx.Response, cast_to: Any, error_model: Any) -> Any:
+def parse_response(
+    response: httpx.Response, cast_to: Any, error_model: Any, *, strict: bool = False
+) -> Any:
     """Raise the matching :class:`APIStatusError` for an error status; else parse the body.
 
     Inside ``with_raw_response`` the :class:`APIResponse` is returned instead, parsing lazily.
@@ -232,30 +326,102 @@ def parse_response(response: httpx.Response, cast_to: Any, error_model: Any) -> 
     if response.is_error:
         raise _status_error(response, error_model)
     if wants_raw():
-        return APIResponse[Any](response, lambda: parse_body(response, cast_to))
-    return parse_body(response, cast_to)
+        return APIResponse[Any](
+            response, lambda: parse_body(response, cast_to, strict=strict)
+        )
+    return parse_body(response, cast_to, strict=strict)
 
 
-def parse_body(response: httpx.Response, cast_to: Any) -> Any:
+class ResponseList(list[T]):
+    """A list a call returned; ``_request_id`` is the response's ``X-Request-Id``."""
+
+    _request_id: str | None = None
+
+
+def parse_body(response: httpx.Response, cast_to: Any, *, strict: bool = False) -> Any:
+    """The body as ``cast_to``, with ``_request_id`` set on a model or list.
+
+    Lenient unless ``strict``: see :mod:`._lenient`. A body that does not match even then is
+    returned as far as it goes, and a warning (with the request id, without the values) is
+    logged; with ``strict`` it raises :class:`APIResponseValidationError`.
+    """
     if cast_to is httpx.Response:  # not JSON: the caller gets the response itself
         return response
     if cast_to is None:
         return None
+    context = None if strict else LENIENT_CONTEXT
     try:
         if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
             # What ``cast_to.model_validate_json`` does, less two Python calls.
             try:
-                return cast_to.__pydantic_validator__.validate_json(response.content)
+                result = cast_to.__pydantic_validator__.validate_json(
+                    response.content, context=context, by_alias=True, by_name=False
+                )
             except PydanticValidationError as exc:
-                if issubclass(cast_to, Model):  # as Model.model_validate_json: secrets masked
+                if issubclass(
+                    cast_to, Model
+                ):  # as Model.model_validate_json: secrets masked
                     raise redact_validation_error(exc) from None
                 raise
-        return _adapter(cast_to).validate_json(response.content)
+        else:
+            result = _adapter(cast_to).validate_json(
+                response.content, context=context, by_alias=True, by_name=False
+            )
     except PydanticValidationError as exc:
-        raise APIResponseValidationError(
-            f"{response.status_code} response does not match the documented schema: {exc.error_count()} error(s)",
-            response=response,
-        ) from exc
+        if strict:
+            raise APIResponseValidationError(
+                f"{response.status_code} response does not match the documented schema: {exc.error_count()} error(s)",
+                response=response,
+            ) from exc
+        result = _lenient_body(response, cast_to, exc)
+    return _with_request_id(result, response)
+
+
+def _lenient_body(
+    response: httpx.Response, cast_to: Any, error: PydanticValidationError
+) -> Any:
+    """What arrived, typed as far as it matches; the mismatch is logged as a warning."""
+    data: Any
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        data = response.text
+    if (
+        isinstance(cast_to, type)
+        and issubclass(cast_to, BaseModel)
+        and not isinstance(data, dict)
+    ):
+        data = (
+            {}
+        )  # not an object at all: a model with nothing set (the raw response has it)
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in item['loc']) or '(body)'}: {item['type']}"
+        for item in error.errors(include_url=False)[:5]
+    )
+    logger.warning(
+        "%s %s -> %d: the body does not match the documented schema (%d error(s): %s); "
+        "returning what arrived (request id %s)",
+        response.request.method,
+        response.request.url,
+        response.status_code,
+        error.error_count(),
+        problems,
+        response.headers.get("x-request-id"),
+    )
+    return construct_lenient(cast_to, data)
+
+
+def _with_request_id(result: Any, response: httpx.Response) -> Any:
+    request_id = response.headers.get("x-request-id")
+    if isinstance(result, BaseModel):
+        if (
+            request_id is not None
+        ):  # beside the fields: not data, not compared, not dumped
+            object.__setattr__(result, "_request_id", request_id)
+    elif isinstance(result, list):
+        result = ResponseList(cast("list[object]", result))
+        result._request_id = request_id
+    return result
 
 
 def _status_error(response: httpx.Response, error_model: Any) -> APIStatusError:
@@ -300,10 +466,14 @@ def _error_summary(errors: list[Any]) -> str:
     return "; ".join(parts)
 
 
-def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+def _connection_error(
+    error: httpx.TransportError, request: httpx.Request
+) -> APIConnectionError:
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(request=request)
-    return APIConnectionError(f"Connection error: {type(error).__name__}", request=request)
+    return APIConnectionError(
+        f"Connection error: {type(error).__name__}", request=request
+    )
 
 
 class _BaseClient(Generic[_HttpT]):
@@ -319,11 +489,21 @@ class _BaseClient(Generic[_HttpT]):
         timeout: TimeoutTypes | Omit,
         max_retries: int | Omit,
         user_agent: str,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
+        self.default_headers: dict[str, str] = dict(default_headers or {})
+        """Sent with every request (per-call ``extra_headers`` win)."""
+        self.strict_response_validation = strict_response_validation
+        """Raise :class:`APIResponseValidationError` on a 2XX body the spec does not describe."""
+        self.timeout: TimeoutTypes = (
+            DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
+        )
         self.max_retries: int = (
-            _retries.DEFAULT_MAX_RETRIES if isinstance(max_retries, Omit) else max_retries
+            _retries.DEFAULT_MAX_RETRIES
+            if isinstance(max_retries, Omit)
+            else max_retries
         )
         if self.max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -344,6 +524,8 @@ class _BaseClient(Generic[_HttpT]):
         base_url: str | Omit = OMIT,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        default_headers: Mapping[str, str] | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Self:
         """A copy with other defaults that shares this client's connection pool and credentials.
 
@@ -351,6 +533,10 @@ class _BaseClient(Generic[_HttpT]):
         """
         clone = copy.copy(self)
         clone._owns_client = False
+        if not isinstance(default_headers, Omit):
+            clone.default_headers = dict(default_headers)
+        if not isinstance(strict_response_validation, Omit):
+            clone.strict_response_validation = strict_response_validation
         if not isinstance(base_url, Omit):
             clone.base_url = base_url.rstrip("/")
         if not isinstance(timeout, Omit):
@@ -378,6 +564,7 @@ class _BaseClient(Generic[_HttpT]):
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, object] | None,
         timeout: TimeoutTypes | Omit,
+        extra_body: Mapping[str, object] | None = None,
         body_encoding: str = "json",
         content_type: str | None = None,
         accept: str = "application/json",
@@ -385,13 +572,19 @@ class _BaseClient(Generic[_HttpT]):
         if param_types:
             title = f"{method} {path} parameters"
             if path_params:
-                path_params = validate_params(title, "path", path_params, param_types["path"])
+                path_params = validate_params(
+                    title, "path", path_params, param_types["path"]
+                )
             if query:
                 query = validate_params(title, "query", query, param_types["query"])
             if headers:
-                headers = validate_params(title, "header", headers, param_types["header"])
+                headers = validate_params(
+                    title, "header", headers, param_types["header"]
+                )
             if cookies:
-                cookies = validate_params(title, "cookie", cookies, param_types["cookie"])
+                cookies = validate_params(
+                    title, "cookie", cookies, param_types["cookie"]
+                )
         styles = param_styles or _NO_STYLES
         url: httpx.URL | str
         if path_params:
@@ -404,6 +597,13 @@ class _BaseClient(Generic[_HttpT]):
         # No params at all rather than empty ones: httpx parses the URL again to merge any.
         params = httpx.QueryParams(tuple(pairs)) if pairs else None
         all_headers: dict[str, str] = {"Accept": accept, "User-Agent": self._user_agent}
+        if self.default_headers:
+            all_headers.update(self.default_headers)
+        if extra_body:
+            json_body, has_body = (
+                _merge_extra_body(body_encoding, json_body, extra_body),
+                True,
+            )
         if content_type and has_body:
             all_headers["Content-Type"] = content_type
         if headers:
@@ -419,10 +619,17 @@ class _BaseClient(Generic[_HttpT]):
             all_headers.update(extra_headers)
         # The extension httpx would make of ``timeout=``, without building an httpx.Timeout.
         extensions = {
-            "timeout": self._timeout_dict(self.timeout if isinstance(timeout, Omit) else timeout)
+            "timeout": self._timeout_dict(
+                self.timeout if isinstance(timeout, Omit) else timeout
+            )
         }
         return self._client.build_request(
-            method, url, params=params, headers=all_headers, extensions=extensions, **body
+            method,
+            url,
+            params=params,
+            headers=all_headers,
+            extensions=extensions,
+            **body,
         )
 
     def _timeout_dict(self, timeout: TimeoutTypes) -> dict[str, float | None]:
@@ -460,7 +667,11 @@ class _BaseClient(Generic[_HttpT]):
 
     @staticmethod
     def _delay_after_response(
-        request: httpx.Request, response: httpx.Response, attempt: int, retries: int, started: float
+        request: httpx.Request,
+        response: httpx.Response,
+        attempt: int,
+        retries: int,
+        started: float,
     ) -> float | None:
         elapsed = time.monotonic() - started
         retry = (
@@ -498,6 +709,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         max_retries: int | Omit = OMIT,
         http_client: httpx.Client | None,
         user_agent: str,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -505,10 +718,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
             user_agent=user_agent,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_client = http_client is None
         self._client = (
-            http_client if http_client is not None else httpx.Client(limits=DEFAULT_LIMITS)
+            http_client
+            if http_client is not None
+            else httpx.Client(limits=DEFAULT_LIMITS)
         )
 
     def request(
@@ -531,8 +748,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         accept: str = "application/json",
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Any:
         request = self._build_request(
             method,
@@ -547,12 +766,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             has_body=has_body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             body_encoding=body_encoding,
             content_type=content_type,
             accept=accept,
         )
         retries = self.max_retries if isinstance(max_retries, Omit) else max_retries
+        strict = (
+            self.strict_response_validation
+            if isinstance(strict_response_validation, Omit)
+            else strict_response_validation
+        )
         attempt = 0
         while True:
             started = time.monotonic()
@@ -565,11 +790,13 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             else:
                 # A success is never retried: only an error status or a debug record needs more.
                 if response.is_error or logger.isEnabledFor(logging.DEBUG):
-                    delay = self._delay_after_response(request, response, attempt, retries, started)
+                    delay = self._delay_after_response(
+                        request, response, attempt, retries, started
+                    )
                 else:
                     delay = None
                 if delay is None:
-                    return parse_response(response, cast_to, error_model)
+                    return parse_response(response, cast_to, error_model, strict=strict)
                 response.close()
             _retries.sleep(delay)
             attempt += 1
@@ -600,6 +827,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         max_retries: int | Omit = OMIT,
         http_client: httpx.AsyncClient | None,
         user_agent: str,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
     ) -> None:
         super().__init__(
             base_url=base_url,
@@ -607,10 +836,14 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
             user_agent=user_agent,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._owns_client = http_client is None
         self._client = (
-            http_client if http_client is not None else httpx.AsyncClient(limits=DEFAULT_LIMITS)
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(limits=DEFAULT_LIMITS)
         )
 
     async def request(
@@ -633,8 +866,10 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         accept: str = "application/json",
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Any:
         request = self._build_request(
             method,
@@ -649,12 +884,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             has_body=has_body,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             body_encoding=body_encoding,
             content_type=content_type,
             accept=accept,
         )
         retries = self.max_retries if isinstance(max_retries, Omit) else max_retries
+        strict = (
+            self.strict_response_validation
+            if isinstance(strict_response_validation, Omit)
+            else strict_response_validation
+        )
         attempt = 0
         while True:
             started = time.monotonic()
@@ -667,11 +908,13 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             else:
                 # A success is never retried: only an error status or a debug record needs more.
                 if response.is_error or logger.isEnabledFor(logging.DEBUG):
-                    delay = self._delay_after_response(request, response, attempt, retries, started)
+                    delay = self._delay_after_response(
+                        request, response, attempt, retries, started
+                    )
                 else:
                     delay = None
                 if delay is None:
-                    return parse_response(response, cast_to, error_model)
+                    return parse_response(response, cast_to, error_model, strict=strict)
                 await response.aclose()
             await _retries.async_sleep(delay)
             attempt += 1

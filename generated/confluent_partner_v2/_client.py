@@ -7,9 +7,11 @@ Both are context managers; leaving the ``with`` block closes the connection pool
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
-from ._base_client import AsyncAPIClient, SyncAPIClient, credentials_auth
+from ._base_client import AsyncAPIClient, CredentialSources, SyncAPIClient, credentials_auth
 from ._logs import setup_logging
 from ._types import OMIT, Omit, TimeoutTypes
 from ._version import __version__
@@ -25,11 +27,21 @@ _USER_AGENT = f"confluent-partner-v2/{__version__} httpx/{httpx.__version__}"
 
 setup_logging("CONFLUENT_PARTNER_LOG")
 
+_CREDENTIALS = CredentialSources(
+    key_env="CONFLUENT_CLOUD_API_KEY",
+    secret_env="CONFLUENT_CLOUD_API_SECRET",
+    token_env="CONFLUENT_CLOUD_BEARER_TOKEN",
+    client_id_env="CONFLUENT_CLOUD_CLIENT_ID",
+    client_secret_env="CONFLUENT_CLOUD_CLIENT_SECRET",
+    token_url="/oauth2/token",
+    scopes=("partner:create",),
+)
+
 
 class PartnerClient(SyncAPIClient):
     """Client for Confluent Cloud Partner API (v2 signup fragment).
 
-    Credentials: ``api_key`` and ``api_secret`` (else $CONFLUENT_CLOUD_API_KEY and $CONFLUENT_CLOUD_API_SECRET), or ``bearer_token`` (else $CONFLUENT_CLOUD_BEARER_TOKEN).
+    Credentials: ``api_key`` and ``api_secret`` (else $CONFLUENT_CLOUD_API_KEY and $CONFLUENT_CLOUD_API_SECRET), or ``client_id`` and ``client_secret`` (else $CONFLUENT_CLOUD_CLIENT_ID and $CONFLUENT_CLOUD_CLIENT_SECRET), exchanged for tokens at /oauth2/token, or ``bearer_token`` (else $CONFLUENT_CLOUD_BEARER_TOKEN), or any ``httpx.Auth`` as ``auth``.
 
     Resources: signups.
     """
@@ -42,25 +54,33 @@ class PartnerClient(SyncAPIClient):
         api_key: str | None = None,
         api_secret: str | None = None,
         bearer_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        auth: httpx.Auth | None = None,
         base_url: str | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
         http_client: httpx.Client | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url if base_url is not None else DEFAULT_BASE_URL,
             auth=credentials_auth(
+                _CREDENTIALS,
                 api_key=api_key,
                 api_secret=api_secret,
                 bearer_token=bearer_token,
-                key_env="CONFLUENT_CLOUD_API_KEY",
-                secret_env="CONFLUENT_CLOUD_API_SECRET",
-                token_env="CONFLUENT_CLOUD_BEARER_TOKEN",
+                client_id=client_id,
+                client_secret=client_secret,
+                auth=auth,
             ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             user_agent=_USER_AGENT,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._bind_resources()
 
@@ -71,7 +91,7 @@ class PartnerClient(SyncAPIClient):
 class AsyncPartnerClient(AsyncAPIClient):
     """Client for Confluent Cloud Partner API (v2 signup fragment).
 
-    Credentials: ``api_key`` and ``api_secret`` (else $CONFLUENT_CLOUD_API_KEY and $CONFLUENT_CLOUD_API_SECRET), or ``bearer_token`` (else $CONFLUENT_CLOUD_BEARER_TOKEN).
+    Credentials: ``api_key`` and ``api_secret`` (else $CONFLUENT_CLOUD_API_KEY and $CONFLUENT_CLOUD_API_SECRET), or ``client_id`` and ``client_secret`` (else $CONFLUENT_CLOUD_CLIENT_ID and $CONFLUENT_CLOUD_CLIENT_SECRET), exchanged for tokens at /oauth2/token, or ``bearer_token`` (else $CONFLUENT_CLOUD_BEARER_TOKEN), or any ``httpx.Auth`` as ``auth``.
 
     Resources: signups.
     """
@@ -84,25 +104,33 @@ class AsyncPartnerClient(AsyncAPIClient):
         api_key: str | None = None,
         api_secret: str | None = None,
         bearer_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        auth: httpx.Auth | None = None,
         base_url: str | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        default_headers: Mapping[str, str] | None = None,
+        strict_response_validation: bool = False,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         super().__init__(
             base_url=base_url if base_url is not None else DEFAULT_BASE_URL,
             auth=credentials_auth(
+                _CREDENTIALS,
                 api_key=api_key,
                 api_secret=api_secret,
                 bearer_token=bearer_token,
-                key_env="CONFLUENT_CLOUD_API_KEY",
-                secret_env="CONFLUENT_CLOUD_API_SECRET",
-                token_env="CONFLUENT_CLOUD_BEARER_TOKEN",
+                client_id=client_id,
+                client_secret=client_secret,
+                auth=auth,
             ),
             timeout=timeout,
             max_retries=max_retries,
             http_client=http_client,
             user_agent=_USER_AGENT,
+            default_headers=default_headers,
+            strict_response_validation=strict_response_validation,
         )
         self._bind_resources()
 

@@ -4,7 +4,10 @@
 Models validate what callers pass (constraints, required fields, unions) and what the server
 returns. When a model is serialised for a request (``context={"request": True}``), properties
 the spec marks ``readOnly`` are left out, and so are ``None`` values of properties that are not
-``nullable``: for those, ``None`` means "not given", never JSON ``null``.
+``nullable``: for those, ``None`` means "not given", never JSON ``null``. Properties the spec
+does not declare (where it allows them) are sent exactly as given, ``null`` included.
+
+A model returned by a call carries ``_request_id``, the server's ``X-Request-Id`` for it.
 
 Properties marked ``x-redact: true`` are secrets: ``repr()`` and ``str()`` show ``'**********'``
 and validation errors never echo them, while the wire carries the real value.
@@ -60,11 +63,18 @@ class Model(BaseModel):
     """Wire names of properties for which ``None`` is sent as JSON ``null``."""
     _redacted: ClassVar[frozenset[str]] = frozenset()
     """Python and wire names of secret properties."""
+    _declared: ClassVar[frozenset[str]] = frozenset()
+    """Wire names of the declared properties (the others are extra, sent as given)."""
+    _request_id: ClassVar[str | None] = None
+    """``X-Request-Id`` of the response this model came from (set per instance by the client)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         _SECRET_KEYS.update(cls._redacted)
+        cls._declared = frozenset(
+            info.alias or name for name, info in cls.model_fields.items()
+        )
 
     # pydantic echoes the input in its errors; these entry points mask secrets first.
     def __init__(self, /, **data: Any) -> None:
@@ -85,7 +95,9 @@ class Model(BaseModel):
             raise redact_validation_error(exc) from None
 
     @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, **kwargs: Any
+    ) -> Self:
         try:
             return super().model_validate_json(json_data, **kwargs)
         except ValidationError as exc:
@@ -93,18 +105,31 @@ class Model(BaseModel):
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
-            yield name, (REDACTED if name in self._redacted and value is not None else value)
+            yield name, (
+                REDACTED if name in self._redacted and value is not None else value
+            )
 
     @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+    def _serialize(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
         data = handler(self)
         context: dict[str, object] | None = info.context
-        if isinstance(context, dict) and context.get("request") and isinstance(data, dict):
-            read_only, nullable = self._read_only, self._nullable
+        if (
+            isinstance(context, dict)
+            and context.get("request")
+            and isinstance(data, dict)
+        ):
+            read_only, nullable, declared = (
+                self._read_only,
+                self._nullable,
+                self._declared,
+            )
             return {
                 key: value
                 for key, value in cast("dict[str, object]", data).items()
-                if key not in read_only and (value is not None or key in nullable)
+                if key not in read_only
+                and (value is not None or key in nullable or key not in declared)
             }
         return data
 
@@ -128,7 +153,9 @@ def request_json(instance: BaseModel) -> bytes:
     except KeyError:
         fast = _REQUEST_SERIALIZERS[cls] = _request_serializer(cls)
     if fast is not None:
-        data = fast.to_json(instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
+        data = fast.to_json(
+            instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
+        )
         if b"null" not in data:
             return data
     return instance.__pydantic_serializer__.to_json(
@@ -167,7 +194,8 @@ def _without_request_hook(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     copied: dict[str, Any] = {
-        key: _without_request_hook(value) for key, value in cast("dict[str, Any]", node).items()
+        key: _without_request_hook(value)
+        for key, value in cast("dict[str, Any]", node).items()
     }
     model: object = copied.get("cls") if copied.get("type") == "model" else None
     serialization: object = copied.get("serialization")
@@ -186,7 +214,9 @@ def _without_request_hook(node: Any) -> Any:
             if wire in read_only:
                 field["serialization_exclude"] = True
                 read_only.discard(wire)
-        if read_only:  # not a property's wire name: an extra key of that name would be dropped
+        if (
+            read_only
+        ):  # not a property's wire name: an extra key of that name would be dropped
             raise _UnsupportedError(model.__name__)
         del copied["serialization"]
     elif (

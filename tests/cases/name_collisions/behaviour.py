@@ -11,7 +11,7 @@ import httpx
 import pydantic
 
 BASE_URL = "http://127.0.0.1:9"
-COMMON = {"extra_headers", "extra_query", "timeout", "max_retries"}
+COMMON = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"}
 USER_NAMES = ["userName", "user_name", "user-name", "UserName", "USER_NAME"]
 
 

@@ -69,4 +69,5 @@ def check_nulls_parsed_in_responses(pkg: Any) -> None:
 def check_required_nullable_must_be_present(pkg: Any) -> None:
     client, _ = wire(pkg, ok({"id": "p1"}))
     with pytest.raises(pkg.APIResponseValidationError):
-        client.default.update_profile(id="p1")
+        client.default.update_profile(id="p1", strict_response_validation=True)
+    assert client.default.update_profile(id="p1").id == "p1"

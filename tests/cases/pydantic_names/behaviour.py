@@ -16,7 +16,7 @@ import yaml
 BASE_URL = "http://127.0.0.1:9"
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "spec.yaml").read_text(encoding="utf-8"))
 WIRE = list(SPEC["components"]["schemas"]["Thing"]["properties"])
-COMMON = {"extra_headers", "extra_query", "timeout", "max_retries"}
+COMMON = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"}
 PAYLOAD = {name: f"v-{name}" for name in WIRE if name != "schema_ref"} | {"schema_ref": {"w": "x"}}
 
 

@@ -16,7 +16,7 @@ import yaml
 BASE_URL = "http://127.0.0.1:9"
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "spec.yaml").read_text(encoding="utf-8"))
 THING_WIRE = list(SPEC["components"]["schemas"]["Thing"]["properties"])
-COMMON = {"extra_headers", "extra_query", "timeout", "max_retries"}
+COMMON = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"}
 
 
 def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:

@@ -7,7 +7,7 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ._models import Model
 
@@ -28,6 +28,8 @@ class Item(Model):
 class Inventory(Model):
     """Inventory"""
 
+    _nullable: ClassVar[frozenset[str]] = frozenset({"anything"})
+
     items: list[Item] | None = None
 
     matrix: list[list[int]] | None = None
@@ -47,5 +49,5 @@ class Inventory(Model):
 
     extra: dict[str, Any] | None = None
 
-    anything: Any | None = None
+    anything: Any = None
     """Any JSON value."""

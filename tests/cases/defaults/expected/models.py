@@ -7,10 +7,11 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, TypeAlias
+from typing import Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import Field
 
+from ._lenient import EXTENSIBLE
 from ._models import Model
 
 __all__ = [
@@ -48,9 +49,9 @@ class Job(Model):
 
     retries: int | None = 3
 
-    mode: Literal["fast", "slow"] | None = "slow"
+    mode: Annotated[Literal["fast", "slow"] | str, EXTENSIBLE] | None = "slow"
 
-    inherited_mode: Mode | None = "slow"
+    inherited_mode: Annotated[Mode | str, EXTENSIBLE] | None = "slow"
 
     verbose: bool | None = False
 

@@ -7,8 +7,9 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, TypeAlias
+from typing import Annotated, ClassVar, Literal, TypeAlias
 
+from ._lenient import EXTENSIBLE
 from ._models import Model
 
 __all__ = [
@@ -29,13 +30,13 @@ class Order(Model):
 
     _nullable: ClassVar[frozenset[str]] = frozenset({"level"})
 
-    status: Status
+    status: Annotated[Status | str, EXTENSIBLE]
 
-    priority: Priority | None = None
+    priority: Annotated[Priority | str, EXTENSIBLE] | None = None
 
     channel: str | None = None
     """Extensible: the listed values are known, others may come."""
 
-    level: Literal["low", "high"] | None = None
+    level: Annotated[Literal["low", "high"] | str, EXTENSIBLE] | None = None
 
-    express: Literal[True] | None = None
+    express: Annotated[Literal[True] | str, EXTENSIBLE] | None = None

@@ -7,8 +7,9 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import Annotated, Literal, TypeAlias
 
+from ._lenient import EXTENSIBLE
 from ._models import Model
 
 __all__ = [
@@ -28,7 +29,7 @@ class Pet(Model):
 
     name: str
 
-    tag: Tag | None = None
+    tag: Annotated[Tag | str, EXTENSIBLE] | None = None
 
     owner: Owner | None = None
 

@@ -7,10 +7,11 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
+from ._lenient import EXTENSIBLE
 from ._models import Model
 
 __all__ = [
@@ -37,7 +38,7 @@ class Widget(Model):
 
     _nullable: ClassVar[frozenset[str]] = frozenset({"note", "size", "nothing", "label", "parent"})
 
-    kind: Literal["widget"]
+    kind: Annotated[Literal["widget"] | str, EXTENSIBLE]
 
     name: str
 

@@ -7,11 +7,12 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from ._formats import UriStr
+from ._lenient import EXTENSIBLE
 from ._models import Model
 
 __all__ = [
@@ -48,9 +49,9 @@ class CmkV2Cluster(Model):
 class CmkV2ClusterList(Model):
     """CmkV2ClusterList"""
 
-    api_version: Literal["cmk/v2"]
+    api_version: Annotated[Literal["cmk/v2"] | str, EXTENSIBLE]
 
-    kind: Literal["ClusterList"]
+    kind: Annotated[Literal["ClusterList"] | str, EXTENSIBLE]
 
     metadata: ListMeta
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
+from ._lenient import UnknownVariant
 from ._models import Model
 
 __all__ = [
@@ -36,7 +37,7 @@ class Sum(Model):
 
     op: Literal["Sum"]
 
-    terms: list[Expr]
+    terms: list[Annotated[Expr | UnknownVariant, Field(union_mode="left_to_right")]]
 
 
 Expr: TypeAlias = Annotated[Const | Sum, Field(discriminator="op")]

@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar, Literal, TypeAlias
 
 from pydantic import Field
 
+from ._lenient import UnknownVariant
 from ._models import Model
 
 __all__ = [
@@ -134,7 +135,10 @@ class Payment(Model):
 
     amount: int
 
-    source: Annotated[Card | Transfer, Field(discriminator="method")]
+    source: Annotated[
+        Annotated[Card | Transfer, Field(discriminator="method")] | UnknownVariant,
+        Field(union_mode="left_to_right"),
+    ]
     """An inline discriminated union in a property."""
 
     fallback: EmailContact | PhoneContact | None = None

@@ -47,8 +47,10 @@ class DefaultResource:
         owner: Named | NamedParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Dog:
         """POST /dogs
 
@@ -80,8 +82,10 @@ class DefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -110,8 +114,10 @@ class AsyncDefaultResource:
         owner: Named | NamedParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Dog:
         """POST /dogs
 
@@ -143,8 +149,10 @@ class AsyncDefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 

@@ -58,8 +58,10 @@ class DefaultResource:
         limit: int | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[Event]:
         """GET /events
 
@@ -80,8 +82,10 @@ class DefaultResource:
             param_types=_LIST_EVENTS_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -101,8 +105,10 @@ class DefaultResource:
         color: str | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Event:
         """POST /events
 
@@ -146,8 +152,10 @@ class DefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -176,8 +184,10 @@ class AsyncDefaultResource:
         limit: int | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[Event]:
         """GET /events
 
@@ -198,8 +208,10 @@ class AsyncDefaultResource:
             param_types=_LIST_EVENTS_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -219,8 +231,10 @@ class AsyncDefaultResource:
         color: str | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Event:
         """POST /events
 
@@ -264,8 +278,10 @@ class AsyncDefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 

@@ -53,8 +53,10 @@ class DefaultResource:
         owner: Owner | OwnerParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Widget:
         """POST /widgets
 
@@ -97,8 +99,10 @@ class DefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -132,8 +136,10 @@ class AsyncDefaultResource:
         owner: Owner | OwnerParam | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Widget:
         """POST /widgets
 
@@ -176,8 +182,10 @@ class AsyncDefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 

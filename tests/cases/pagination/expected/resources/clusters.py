@@ -54,8 +54,10 @@ class ClustersResource:
         page_token: str | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> CmkV2ClusterList:
         """GET /cmk/v2/clusters
 
@@ -75,8 +77,10 @@ class ClustersResource:
             param_types=_LIST_CMK_V2_CLUSTERS_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -87,8 +91,10 @@ class ClustersResource:
         page_size: int | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Iterator[CmkV2Cluster]:
         """Every item of every page of list_cmk_v2_clusters(), fetching pages as the iteration goes."""
         for _item in _iterate_pages(
@@ -98,8 +104,10 @@ class ClustersResource:
                 "page_size": page_size,
                 "extra_headers": extra_headers,
                 "extra_query": extra_query,
+                "extra_body": extra_body,
                 "timeout": timeout,
                 "max_retries": max_retries,
+                "strict_response_validation": strict_response_validation,
             },
             token_param="page_token",
             token_wire="page_token",
@@ -130,8 +138,10 @@ class AsyncClustersResource:
         page_token: str | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> CmkV2ClusterList:
         """GET /cmk/v2/clusters
 
@@ -151,8 +161,10 @@ class AsyncClustersResource:
             param_types=_LIST_CMK_V2_CLUSTERS_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -163,8 +175,10 @@ class AsyncClustersResource:
         page_size: int | Omit = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> AsyncIterator[CmkV2Cluster]:
         """Every item of every page of list_cmk_v2_clusters(), fetching pages as the iteration goes."""
         async for _item in _async_iterate_pages(
@@ -174,8 +188,10 @@ class AsyncClustersResource:
                 "page_size": page_size,
                 "extra_headers": extra_headers,
                 "extra_query": extra_query,
+                "extra_body": extra_body,
                 "timeout": timeout,
                 "max_retries": max_retries,
+                "strict_response_validation": strict_response_validation,
             },
             token_param="page_token",
             token_wire="page_token",

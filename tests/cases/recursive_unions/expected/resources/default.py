@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Annotated, TypeAlias
+
+from pydantic import Field
 
 from .._base_client import build_value as _build_value
+from .._lenient import UnknownVariant
 from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
@@ -28,6 +31,7 @@ _ = APIResponse
 
 # Per-method constants, at module level so that no argument name (``int``, ``list``, ``body``)
 # can shadow what they name.
+_EVALUATE_RESULT: TypeAlias = Annotated[Expr | UnknownVariant, Field(union_mode="left_to_right")]
 _EVALUATE_BODY: TypeAlias = Expr
 _APPLY_FILTER_BODY: TypeAlias = Filter
 
@@ -45,9 +49,11 @@ class DefaultResource:
         body: Expr | ExprParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> Expr:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> Annotated[Expr | UnknownVariant, Field(union_mode="left_to_right")]:
         """POST /expressions
 
         Args:
@@ -56,17 +62,19 @@ class DefaultResource:
         ``POST /expressions``; responds 200.
         """
         _body = _build_value(_EVALUATE_BODY, body)
-        _result: Expr = self._client.request(
+        _result: _EVALUATE_RESULT = self._client.request(
             "POST",
             "/expressions",
-            cast_to=Expr,
+            cast_to=_EVALUATE_RESULT,
             error_model=None,
             json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -76,8 +84,10 @@ class DefaultResource:
         body: Filter | FilterParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> None:
         """POST /filters
 
@@ -96,8 +106,10 @@ class DefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -123,9 +135,11 @@ class AsyncDefaultResource:
         body: Expr | ExprParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> Expr:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> Annotated[Expr | UnknownVariant, Field(union_mode="left_to_right")]:
         """POST /expressions
 
         Args:
@@ -134,17 +148,19 @@ class AsyncDefaultResource:
         ``POST /expressions``; responds 200.
         """
         _body = _build_value(_EVALUATE_BODY, body)
-        _result: Expr = await self._client.request(
+        _result: _EVALUATE_RESULT = await self._client.request(
             "POST",
             "/expressions",
-            cast_to=Expr,
+            cast_to=_EVALUATE_RESULT,
             error_model=None,
             json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -154,8 +170,10 @@ class AsyncDefaultResource:
         body: Filter | FilterParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> None:
         """POST /filters
 
@@ -174,8 +192,10 @@ class AsyncDefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 

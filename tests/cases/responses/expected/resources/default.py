@@ -43,8 +43,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> None:
         """POST /empty
 
@@ -57,8 +59,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -67,8 +71,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> None:
         """POST /accepted
 
@@ -81,8 +87,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -91,8 +99,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Thing:
         """POST /created
 
@@ -105,8 +115,10 @@ class DefaultResource:
             error_model=Error,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -115,8 +127,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> _RawResponse:
         """GET /report.csv
 
@@ -130,8 +144,10 @@ class DefaultResource:
             accept="text/csv",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -140,8 +156,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> _RawResponse:
         """GET /blob
 
@@ -155,8 +173,10 @@ class DefaultResource:
             accept="application/octet-stream",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -165,8 +185,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Thing:
         """GET /problem
 
@@ -180,8 +202,10 @@ class DefaultResource:
             accept="application/problem+json",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -190,8 +214,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Thing:
         """GET /either
 
@@ -205,8 +231,10 @@ class DefaultResource:
             accept="text/plain, application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -215,8 +243,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[int]:
         """GET /numbers
 
@@ -229,8 +259,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -261,8 +293,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> None:
         """POST /empty
 
@@ -275,8 +309,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -285,8 +321,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> None:
         """POST /accepted
 
@@ -299,8 +337,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -309,8 +349,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Thing:
         """POST /created
 
@@ -323,8 +365,10 @@ class AsyncDefaultResource:
             error_model=Error,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -333,8 +377,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> _RawResponse:
         """GET /report.csv
 
@@ -348,8 +394,10 @@ class AsyncDefaultResource:
             accept="text/csv",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -358,8 +406,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> _RawResponse:
         """GET /blob
 
@@ -373,8 +423,10 @@ class AsyncDefaultResource:
             accept="application/octet-stream",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -383,8 +435,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Thing:
         """GET /problem
 
@@ -398,8 +452,10 @@ class AsyncDefaultResource:
             accept="application/problem+json",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -408,8 +464,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Thing:
         """GET /either
 
@@ -423,8 +481,10 @@ class AsyncDefaultResource:
             accept="text/plain, application/json",
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -433,8 +493,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[int]:
         """GET /numbers
 
@@ -447,8 +509,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+
+from pydantic import Field
 
 from .._base_client import build_body as _build_body
 from .._base_client import build_value as _build_value
+from .._lenient import UnknownVariant
 from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
@@ -40,10 +43,15 @@ _ = APIResponse
 
 # Per-method constants, at module level so that no argument name (``int``, ``list``, ``body``)
 # can shadow what they name.
+_CREATE_PET_RESULT: TypeAlias = Annotated[Pet | UnknownVariant, Field(union_mode="left_to_right")]
 _CREATE_PET_BODY: TypeAlias = Pet
-_LIST_SHAPES_RESULT: TypeAlias = list[Shape]
+_LIST_SHAPES_RESULT: TypeAlias = list[
+    Annotated[Shape | UnknownVariant, Field(union_mode="left_to_right")]
+]
 _LIST_CONTACTS_RESULT: TypeAlias = list[Contact]
-_LIST_VEHICLES_RESULT: TypeAlias = list[Vehicle]
+_LIST_VEHICLES_RESULT: TypeAlias = list[
+    Annotated[Vehicle | UnknownVariant, Field(union_mode="left_to_right")]
+]
 _GET_BY_ID_PARAMETERS: dict[str, dict[str, Any]] = {"path": {"id": str | int}}
 
 
@@ -60,9 +68,11 @@ class DefaultResource:
         body: Pet | PetParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> Pet:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> Annotated[Pet | UnknownVariant, Field(union_mode="left_to_right")]:
         """POST /pets
 
         Args:
@@ -71,17 +81,19 @@ class DefaultResource:
         ``POST /pets``; responds 201.
         """
         _body = _build_value(_CREATE_PET_BODY, body)
-        _result: Pet = self._client.request(
+        _result: _CREATE_PET_RESULT = self._client.request(
             "POST",
             "/pets",
-            cast_to=Pet,
+            cast_to=_CREATE_PET_RESULT,
             error_model=None,
             json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -90,9 +102,11 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Shape]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Shape | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /shapes
 
         ``GET /shapes``; responds 200.
@@ -104,8 +118,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -114,8 +130,10 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[Contact]:
         """GET /contacts
 
@@ -128,8 +146,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -138,9 +158,11 @@ class DefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Vehicle]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Vehicle | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /vehicles
 
         ``GET /vehicles``; responds 200.
@@ -152,8 +174,10 @@ class DefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -167,8 +191,10 @@ class DefaultResource:
         ) = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Payment:
         """POST /payments
 
@@ -192,8 +218,10 @@ class DefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -203,8 +231,10 @@ class DefaultResource:
         id: str | int,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Id:
         """GET /ids/{id}
 
@@ -222,8 +252,10 @@ class DefaultResource:
             param_types=_GET_BY_ID_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -253,9 +285,11 @@ class AsyncDefaultResource:
         body: Pet | PetParam,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> Pet:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> Annotated[Pet | UnknownVariant, Field(union_mode="left_to_right")]:
         """POST /pets
 
         Args:
@@ -264,17 +298,19 @@ class AsyncDefaultResource:
         ``POST /pets``; responds 201.
         """
         _body = _build_value(_CREATE_PET_BODY, body)
-        _result: Pet = await self._client.request(
+        _result: _CREATE_PET_RESULT = await self._client.request(
             "POST",
             "/pets",
-            cast_to=Pet,
+            cast_to=_CREATE_PET_RESULT,
             error_model=None,
             json_body=_body,
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -283,9 +319,11 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Shape]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Shape | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /shapes
 
         ``GET /shapes``; responds 200.
@@ -297,8 +335,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -307,8 +347,10 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> list[Contact]:
         """GET /contacts
 
@@ -321,8 +363,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -331,9 +375,11 @@ class AsyncDefaultResource:
         *,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
-    ) -> list[Vehicle]:
+        strict_response_validation: bool | Omit = OMIT,
+    ) -> list[Annotated[Vehicle | UnknownVariant, Field(union_mode="left_to_right")]]:
         """GET /vehicles
 
         ``GET /vehicles``; responds 200.
@@ -345,8 +391,10 @@ class AsyncDefaultResource:
             error_model=None,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -360,8 +408,10 @@ class AsyncDefaultResource:
         ) = OMIT,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Payment:
         """POST /payments
 
@@ -385,8 +435,10 @@ class AsyncDefaultResource:
             has_body=True,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
@@ -396,8 +448,10 @@ class AsyncDefaultResource:
         id: str | int,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, object] | None = None,
+        extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | Omit = OMIT,
         max_retries: int | Omit = OMIT,
+        strict_response_validation: bool | Omit = OMIT,
     ) -> Id:
         """GET /ids/{id}
 
@@ -415,8 +469,10 @@ class AsyncDefaultResource:
             param_types=_GET_BY_ID_PARAMETERS,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            extra_body=extra_body,
             timeout=timeout,
             max_retries=max_retries,
+            strict_response_validation=strict_response_validation,
         )
         return _result
 
