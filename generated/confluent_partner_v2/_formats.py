@@ -13,15 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-__all__ = [
-    "Base64Str",
-    "EmailStr",
-    "HostnameStr",
-    "IPv4Str",
-    "IPv6Str",
-    "UriStr",
-    "UuidStr",
-]
+__all__ = ["Base64Str", "EmailStr", "HostnameStr", "IPv4Str", "IPv6Str", "UriStr", "UuidStr"]
 
 _EMAIL = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
@@ -44,22 +36,16 @@ _URI = re.compile(
     rf"(?:#(?:{_PCHAR}|[/?])*)?$"
 )
 _IP_FUTURE = re.compile(r"^v[0-9A-Fa-f]+\.[A-Za-z0-9\-._~!$&'()*+,;=:]+$")
-_UUID = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-)
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
 )
-_IPV4 = re.compile(
-    r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$"
-)
+_IPV4 = re.compile(r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$")
 
 
 def _checker(name: str, pattern: re.Pattern[str]) -> AfterValidator:
     def check(value: str) -> str:
-        if not pattern.fullmatch(
-            value
-        ):  # fullmatch: ``$`` alone would allow a final newline
+        if not pattern.fullmatch(value):  # fullmatch: ``$`` alone would allow a final newline
             raise ValueError(f"value is not a valid {name}")
         return value
 
@@ -83,9 +69,7 @@ def _uri(value: str) -> str:
     return value
 
 
-_BASE64 = re.compile(
-    r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
-)
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
 
 
 def _ipv6(value: str) -> str:

@@ -34,9 +34,7 @@ def scalar(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(
-            cast("dict[str, object] | list[object]", value), separators=(",", ":")
-        )
+        return json.dumps(cast("dict[str, object] | list[object]", value), separators=(",", ":"))
     return str(value)
 
 
@@ -63,29 +61,17 @@ def query_pairs(
                 pairs.extend((name, scalar(item)) for item in value)
             else:
                 pairs.append(
-                    (
-                        name,
-                        _DELIMITERS.get(style, ",").join(
-                            scalar(item) for item in value
-                        ),
-                    )
+                    (name, _DELIMITERS.get(style, ",").join(scalar(item) for item in value))
                 )
         elif isinstance(value, dict):
             value = cast("dict[str, object]", value)
             if style == "deepObject":
-                pairs.extend(
-                    (f"{name}[{key}]", scalar(item)) for key, item in value.items()
-                )
+                pairs.extend((f"{name}[{key}]", scalar(item)) for key, item in value.items())
             elif explode:
                 pairs.extend((str(key), scalar(item)) for key, item in value.items())
             else:
                 pairs.append(
-                    (
-                        name,
-                        ",".join(
-                            f"{key},{scalar(item)}" for key, item in value.items()
-                        ),
-                    )
+                    (name, ",".join(f"{key},{scalar(item)}" for key, item in value.items()))
                 )
         else:
             pairs.append((name, scalar(value)))
@@ -100,15 +86,11 @@ def _simple(value: object, explode: bool, separator: str = ",") -> list[str]:
         value = cast("dict[str, object]", value)
         if explode:
             return [f"{key}={scalar(item)}" for key, item in value.items()]
-        return [
-            part for key, item in value.items() for part in (str(key), scalar(item))
-        ]
+        return [part for key, item in value.items() for part in (str(key), scalar(item))]
     return [scalar(value)]
 
 
-def format_path(
-    template: str, values: Mapping[str, object], styles: Styles | None = None
-) -> str:
+def format_path(template: str, values: Mapping[str, object], styles: Styles | None = None) -> str:
     """Fill ``{name}`` placeholders, percent-encoding each value (``/`` included)."""
     for name, value in values.items():
         style, explode = (styles or {}).get(name, ("simple", False))
@@ -127,9 +109,7 @@ def format_path(
     return template
 
 
-def header_values(
-    values: Mapping[str, object], styles: Styles | None = None
-) -> dict[str, str]:
+def header_values(values: Mapping[str, object], styles: Styles | None = None) -> dict[str, str]:
     return {
         name: ",".join(_simple(value, (styles or {}).get(name, ("simple", False))[1]))
         for name, value in values.items()

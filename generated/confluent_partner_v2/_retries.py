@@ -26,12 +26,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import httpx
 
-__all__ = [
-    "DEFAULT_MAX_RETRIES",
-    "retry_delay",
-    "should_retry_error",
-    "should_retry_status",
-]
+__all__ = ["DEFAULT_MAX_RETRIES", "retry_delay", "should_retry_error", "should_retry_status"]
 
 DEFAULT_MAX_RETRIES = 2
 INITIAL_DELAY = 0.5
@@ -56,20 +51,14 @@ def should_retry_status(method: str, status_code: int) -> bool:
 def should_retry_error(method: str, error: Exception) -> bool:
     if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return True  # nothing reached the server
-    return (
-        isinstance(error, httpx.TransportError) and method.upper() in IDEMPOTENT_METHODS
-    )
+    return isinstance(error, httpx.TransportError) and method.upper() in IDEMPOTENT_METHODS
 
 
 def retry_delay(
     attempt: int, headers: Mapping[str, str] | None = None, *, now: float | None = None
 ) -> float:
     """Seconds to wait before retry number ``attempt + 1`` (``attempt`` counts from 0)."""
-    told = (
-        server_delay(headers, now=time.time() if now is None else now)
-        if headers
-        else None
-    )
+    told = server_delay(headers, now=time.time() if now is None else now) if headers else None
     if told is not None:
         return min(told, MAX_SERVER_DELAY)
     base = min(INITIAL_DELAY * (1 << min(attempt, 16)), MAX_DELAY)

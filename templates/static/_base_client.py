@@ -86,9 +86,7 @@ class BearerAuth(httpx.Auth):
     def __init__(self, token: str) -> None:
         self._header = f"Bearer {token}"
 
-    def auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = self._header
         yield request
 
@@ -131,10 +129,7 @@ def credentials_auth(
         for kind, given in (
             ("api_key/api_secret", api_key is not None or api_secret is not None),
             ("bearer_token", bearer_token is not None),
-            (
-                "client_id/client_secret",
-                client_id is not None or client_secret is not None,
-            ),
+            ("client_id/client_secret", client_id is not None or client_secret is not None),
             ("auth", auth is not None),
         )
         if given
@@ -151,9 +146,7 @@ def credentials_auth(
         api_secret = env(sources.secret_env) if sources.secret_env else None
         if api_key is None and api_secret is None:
             client_id = env(sources.client_id_env) if sources.client_id_env else None
-            client_secret = (
-                env(sources.client_secret_env) if sources.client_secret_env else None
-            )
+            client_secret = env(sources.client_secret_env) if sources.client_secret_env else None
             if not (client_id and client_secret):
                 token = env(sources.token_env) if sources.token_env else None
                 if token:
@@ -182,9 +175,7 @@ def _credentials_hint(sources: CredentialSources) -> str:
         names.append(sources.token_env)
     ways.append("auth")
     names = [n for n in names if n]
-    return (
-        "pass " + ", or ".join(ways) + (f"; or set {', '.join(names)}" if names else "")
-    )
+    return "pass " + ", or ".join(ways) + (f"; or set {', '.join(names)}" if names else "")
 
 
 def validate_params(
@@ -234,9 +225,7 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
     if encoding == "json":
         return {"json": body}
     if not isinstance(body, Mapping):
-        raise TypeError(
-            f"a {encoding} body must be an object, not {type(body).__name__}"
-        )
+        raise TypeError(f"a {encoding} body must be an object, not {type(body).__name__}")
     data: dict[str, Any] = {}
     files: dict[str, tuple[str, bytes]] = {}
     for name, value in cast("Mapping[str, object]", body).items():
@@ -249,9 +238,7 @@ def encode_body(encoding: str, body: Any) -> dict[str, Any]:
     return {"data": data, "files": files} if files else {"data": data}
 
 
-def _merge_extra_body(
-    encoding: str, body: Any, extra_body: Mapping[str, object]
-) -> Any:
+def _merge_extra_body(encoding: str, body: Any, extra_body: Mapping[str, object]) -> Any:
     """``body`` with the caller's ``extra_body`` properties added (theirs win), unvalidated."""
     if encoding == "raw":
         raise TypeError("extra_body needs a JSON or form body, not a raw one")
@@ -268,28 +255,20 @@ def _form_value(value: object) -> str:
     return scalar(value)
 
 
-def build_body(
-    model: type[BaseModel], fields: Mapping[str, object], *, mode: str = "json"
-) -> Any:
+def build_body(model: type[BaseModel], fields: Mapping[str, object], *, mode: str = "json") -> Any:
     """Validate the given keyword arguments as ``model`` and return the JSON to send.
 
     Raises :class:`pydantic.ValidationError`, naming the offending field, before any I/O.
     """
-    given = {
-        name: value for name, value in fields.items() if not isinstance(value, Omit)
-    }
+    given = {name: value for name, value in fields.items() if not isinstance(value, Omit)}
     try:
         # What ``model.model_validate(given)`` does, less two Python calls; errors are masked here.
         # Keys are wire names only: a property may be spelled like another one's Python name
         # (``userName`` -> ``user_name`` beside a real ``user_name``), and must not fill it.
-        instance = model.__pydantic_validator__.validate_python(
-            given, by_alias=True, by_name=False
-        )
+        instance = model.__pydantic_validator__.validate_python(given, by_alias=True, by_name=False)
     except PydanticValidationError as exc:
         raise redact_validation_error(exc) from None
-    if (
-        mode == "json"
-    ):  # encoded by pydantic in one step, not to a dict and then by json.dumps
+    if mode == "json":  # encoded by pydantic in one step, not to a dict and then by json.dumps
         return EncodedJSON(request_json(instance))
     return instance.model_dump(
         mode=mode, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
@@ -325,9 +304,7 @@ def parse_response(
     if response.is_error:
         raise _status_error(response, error_model)
     if wants_raw():
-        return APIResponse[Any](
-            response, lambda: parse_body(response, cast_to, strict=strict)
-        )
+        return APIResponse[Any](response, lambda: parse_body(response, cast_to, strict=strict))
     return parse_body(response, cast_to, strict=strict)
 
 
@@ -357,9 +334,7 @@ def parse_body(response: httpx.Response, cast_to: Any, *, strict: bool = False) 
                     response.content, context=context, by_alias=True, by_name=False
                 )
             except PydanticValidationError as exc:
-                if issubclass(
-                    cast_to, Model
-                ):  # as Model.model_validate_json: secrets masked
+                if issubclass(cast_to, Model):  # as Model.model_validate_json: secrets masked
                     raise redact_validation_error(exc) from None
                 raise
         else:
@@ -376,23 +351,15 @@ def parse_body(response: httpx.Response, cast_to: Any, *, strict: bool = False) 
     return _with_request_id(result, response)
 
 
-def _lenient_body(
-    response: httpx.Response, cast_to: Any, error: PydanticValidationError
-) -> Any:
+def _lenient_body(response: httpx.Response, cast_to: Any, error: PydanticValidationError) -> Any:
     """What arrived, typed as far as it matches; the mismatch is logged as a warning."""
     data: Any
     try:
         data = json.loads(response.content)
     except ValueError:
         data = response.text
-    if (
-        isinstance(cast_to, type)
-        and issubclass(cast_to, BaseModel)
-        and not isinstance(data, dict)
-    ):
-        data = (
-            {}
-        )  # not an object at all: a model with nothing set (the raw response has it)
+    if isinstance(cast_to, type) and issubclass(cast_to, BaseModel) and not isinstance(data, dict):
+        data = {}  # not an object at all: a model with nothing set (the raw response has it)
     problems = "; ".join(
         f"{'.'.join(str(part) for part in item['loc']) or '(body)'}: {item['type']}"
         for item in error.errors(include_url=False)[:5]
@@ -413,9 +380,7 @@ def _lenient_body(
 def _with_request_id(result: Any, response: httpx.Response) -> Any:
     request_id = response.headers.get("x-request-id")
     if isinstance(result, BaseModel):
-        if (
-            request_id is not None
-        ):  # beside the fields: not data, not compared, not dumped
+        if request_id is not None:  # beside the fields: not data, not compared, not dumped
             object.__setattr__(result, "_request_id", request_id)
     elif isinstance(result, list):
         result = ResponseList(cast("list[object]", result))
@@ -465,14 +430,10 @@ def _error_summary(errors: list[Any]) -> str:
     return "; ".join(parts)
 
 
-def _connection_error(
-    error: httpx.TransportError, request: httpx.Request
-) -> APIConnectionError:
+def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(request=request)
-    return APIConnectionError(
-        f"Connection error: {type(error).__name__}", request=request
-    )
+    return APIConnectionError(f"Connection error: {type(error).__name__}", request=request)
 
 
 class _BaseClient(Generic[_HttpT]):
@@ -496,13 +457,9 @@ class _BaseClient(Generic[_HttpT]):
         """Sent with every request (per-call ``extra_headers`` win)."""
         self.strict_response_validation = strict_response_validation
         """Raise :class:`APIResponseValidationError` on a 2XX body the spec does not describe."""
-        self.timeout: TimeoutTypes = (
-            DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
-        )
+        self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, Omit) else timeout
         self.max_retries: int = (
-            _retries.DEFAULT_MAX_RETRIES
-            if isinstance(max_retries, Omit)
-            else max_retries
+            _retries.DEFAULT_MAX_RETRIES if isinstance(max_retries, Omit) else max_retries
         )
         if self.max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
@@ -571,19 +528,13 @@ class _BaseClient(Generic[_HttpT]):
         if param_types:
             title = f"{method} {path} parameters"
             if path_params:
-                path_params = validate_params(
-                    title, "path", path_params, param_types["path"]
-                )
+                path_params = validate_params(title, "path", path_params, param_types["path"])
             if query:
                 query = validate_params(title, "query", query, param_types["query"])
             if headers:
-                headers = validate_params(
-                    title, "header", headers, param_types["header"]
-                )
+                headers = validate_params(title, "header", headers, param_types["header"])
             if cookies:
-                cookies = validate_params(
-                    title, "cookie", cookies, param_types["cookie"]
-                )
+                cookies = validate_params(title, "cookie", cookies, param_types["cookie"])
         styles = param_styles or _NO_STYLES
         url: httpx.URL | str
         if path_params:
@@ -599,10 +550,7 @@ class _BaseClient(Generic[_HttpT]):
         if self.default_headers:
             all_headers.update(self.default_headers)
         if extra_body:
-            json_body, has_body = (
-                _merge_extra_body(body_encoding, json_body, extra_body),
-                True,
-            )
+            json_body, has_body = _merge_extra_body(body_encoding, json_body, extra_body), True
         if content_type and has_body:
             all_headers["Content-Type"] = content_type
         if headers:
@@ -618,17 +566,10 @@ class _BaseClient(Generic[_HttpT]):
             all_headers.update(extra_headers)
         # The extension httpx would make of ``timeout=``, without building an httpx.Timeout.
         extensions = {
-            "timeout": self._timeout_dict(
-                self.timeout if isinstance(timeout, Omit) else timeout
-            )
+            "timeout": self._timeout_dict(self.timeout if isinstance(timeout, Omit) else timeout)
         }
         return self._client.build_request(
-            method,
-            url,
-            params=params,
-            headers=all_headers,
-            extensions=extensions,
-            **body,
+            method, url, params=params, headers=all_headers, extensions=extensions, **body
         )
 
     def _timeout_dict(self, timeout: TimeoutTypes) -> dict[str, float | None]:
@@ -666,11 +607,7 @@ class _BaseClient(Generic[_HttpT]):
 
     @staticmethod
     def _delay_after_response(
-        request: httpx.Request,
-        response: httpx.Response,
-        attempt: int,
-        retries: int,
-        started: float,
+        request: httpx.Request, response: httpx.Response, attempt: int, retries: int, started: float
     ) -> float | None:
         elapsed = time.monotonic() - started
         retry = (
@@ -722,9 +659,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         )
         self._owns_client = http_client is None
         self._client = (
-            http_client
-            if http_client is not None
-            else httpx.Client(limits=DEFAULT_LIMITS)
+            http_client if http_client is not None else httpx.Client(limits=DEFAULT_LIMITS)
         )
 
     def request(
@@ -789,9 +724,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             else:
                 # A success is never retried: only an error status or a debug record needs more.
                 if response.is_error or logger.isEnabledFor(logging.DEBUG):
-                    delay = self._delay_after_response(
-                        request, response, attempt, retries, started
-                    )
+                    delay = self._delay_after_response(request, response, attempt, retries, started)
                 else:
                     delay = None
                 if delay is None:
@@ -840,9 +773,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         )
         self._owns_client = http_client is None
         self._client = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(limits=DEFAULT_LIMITS)
+            http_client if http_client is not None else httpx.AsyncClient(limits=DEFAULT_LIMITS)
         )
 
     async def request(
@@ -907,9 +838,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             else:
                 # A success is never retried: only an error status or a debug record needs more.
                 if response.is_error or logger.isEnabledFor(logging.DEBUG):
-                    delay = self._delay_after_response(
-                        request, response, attempt, retries, started
-                    )
+                    delay = self._delay_after_response(request, response, attempt, retries, started)
                 else:
                     delay = None
                 if delay is None:

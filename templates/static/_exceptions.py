@@ -58,9 +58,7 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The request could not be sent or no response arrived."""
 
-    def __init__(
-        self, message: str = "Connection error.", *, request: httpx.Request
-    ) -> None:
+    def __init__(self, message: str = "Connection error.", *, request: httpx.Request) -> None:
         super().__init__(message, request=request)
 
 

@@ -52,10 +52,7 @@ LENIENT_CONTEXT: Final[dict[str, Any]] = {"lenient": True}
 def is_lenient(info: ValidationInfo) -> bool:
     """Whether the value being validated is part of a leniently read response."""
     context = info.context
-    return (
-        isinstance(context, dict)
-        and cast("dict[str, object]", context).get("lenient") is True
-    )
+    return isinstance(context, dict) and cast("dict[str, object]", context).get("lenient") is True
 
 
 class _Extensible:
@@ -139,9 +136,7 @@ def construct_lenient(tp: Any, value: Any) -> Any:
         pass
     args = get_args(tp)
     if origin is list and isinstance(value, list) and args:
-        return [
-            construct_lenient(args[0], item) for item in cast("list[object]", value)
-        ]
+        return [construct_lenient(args[0], item) for item in cast("list[object]", value)]
     if origin is dict and isinstance(value, Mapping) and len(args) == 2:
         entries = cast("Mapping[object, object]", value)
         return {key: construct_lenient(args[1], item) for key, item in entries.items()}
@@ -185,9 +180,7 @@ def _construct_model(model: type[BaseModel], data: Mapping[str, Any]) -> BaseMod
         key = wire if wire in data else None  # wire names only, as in a strict read
         if key is None:
             values[name] = (
-                None
-                if info.is_required()
-                else info.get_default(call_default_factory=True)
+                None if info.is_required() else info.get_default(call_default_factory=True)
             )
             continue
         consumed.add(key)
@@ -208,15 +201,11 @@ def _construct_model(model: type[BaseModel], data: Mapping[str, Any]) -> BaseMod
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     adapter = _FIELD_ADAPTERS.get((model, name))
     if adapter is None:
-        info = model.model_fields[
-            name
-        ]  # its annotation, with the constraints beside it
+        info = model.model_fields[name]  # its annotation, with the constraints beside it
         metadata: list[Any] = list(info.metadata)
         if info.discriminator is not None:
             metadata.append(Field(discriminator=info.discriminator))
-        annotated: Any = (
-            Annotated[(info.annotation, *metadata)] if metadata else info.annotation
-        )
+        annotated: Any = Annotated[(info.annotation, *metadata)] if metadata else info.annotation
         adapter = _FIELD_ADAPTERS[(model, name)] = TypeAdapter(annotated)
     return adapter
 

@@ -21,9 +21,7 @@ def setup_logging(env_var: str) -> None:
         return
     if not any(getattr(h, "_partner_codegen", False) for h in logger.handlers):
         handler = logging.StreamHandler()
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s")
-        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         handler._partner_codegen = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)

@@ -71,9 +71,7 @@ class Model(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         _SECRET_KEYS.update(cls._redacted)
-        cls._declared = frozenset(
-            info.alias or name for name, info in cls.model_fields.items()
-        )
+        cls._declared = frozenset(info.alias or name for name, info in cls.model_fields.items())
 
     # pydantic echoes the input in its errors; these entry points mask secrets first.
     def __init__(self, /, **data: Any) -> None:
@@ -94,9 +92,7 @@ class Model(BaseModel):
             raise redact_validation_error(exc) from None
 
     @classmethod
-    def model_validate_json(
-        cls, json_data: str | bytes | bytearray, **kwargs: Any
-    ) -> Self:
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
         try:
             return super().model_validate_json(json_data, **kwargs)
         except ValidationError as exc:
@@ -104,26 +100,14 @@ class Model(BaseModel):
 
     def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
-            yield name, (
-                REDACTED if name in self._redacted and value is not None else value
-            )
+            yield name, (REDACTED if name in self._redacted and value is not None else value)
 
     @model_serializer(mode="wrap")
-    def _serialize(
-        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
-    ) -> Any:
+    def _serialize(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
         data = handler(self)
         context: dict[str, object] | None = info.context
-        if (
-            isinstance(context, dict)
-            and context.get("request")
-            and isinstance(data, dict)
-        ):
-            read_only, nullable, declared = (
-                self._read_only,
-                self._nullable,
-                self._declared,
-            )
+        if isinstance(context, dict) and context.get("request") and isinstance(data, dict):
+            read_only, nullable, declared = self._read_only, self._nullable, self._declared
             return {
                 key: value
                 for key, value in cast("dict[str, object]", data).items()
@@ -152,9 +136,7 @@ def request_json(instance: BaseModel) -> bytes:
     except KeyError:
         fast = _REQUEST_SERIALIZERS[cls] = _request_serializer(cls)
     if fast is not None:
-        data = fast.to_json(
-            instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT
-        )
+        data = fast.to_json(instance, by_alias=True, exclude_unset=True, context=REQUEST_CONTEXT)
         if b"null" not in data:
             return data
     return instance.__pydantic_serializer__.to_json(
@@ -193,8 +175,7 @@ def _without_request_hook(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     copied: dict[str, Any] = {
-        key: _without_request_hook(value)
-        for key, value in cast("dict[str, Any]", node).items()
+        key: _without_request_hook(value) for key, value in cast("dict[str, Any]", node).items()
     }
     model: object = copied.get("cls") if copied.get("type") == "model" else None
     serialization: object = copied.get("serialization")
@@ -213,9 +194,7 @@ def _without_request_hook(node: Any) -> Any:
             if wire in read_only:
                 field["serialization_exclude"] = True
                 read_only.discard(wire)
-        if (
-            read_only
-        ):  # not a property's wire name: an extra key of that name would be dropped
+        if read_only:  # not a property's wire name: an extra key of that name would be dropped
             raise _UnsupportedError(model.__name__)
         del copied["serialization"]
     elif (

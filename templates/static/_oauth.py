@@ -56,9 +56,9 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token: str | None = None
         self._expires_at: float | None = None
         self._thread_lock = threading.Lock()
-        self._loop_locks: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, asyncio.Lock
-        ] = weakref.WeakKeyDictionary()
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
         self.tokens_fetched = 0
         """How many token requests succeeded (one per expiry, not one per call)."""
 
@@ -72,9 +72,7 @@ class ClientCredentialsAuth(httpx.Auth):
     def _current(self) -> str | None:
         """The cached token, unless it is about to expire."""
         token = self._token
-        if token is None or (
-            self._expires_at is not None and self._clock() >= self._expires_at
-        ):
+        if token is None or (self._expires_at is not None and self._clock() >= self._expires_at):
             return None
         return token
 
@@ -94,9 +92,7 @@ class ClientCredentialsAuth(httpx.Auth):
             headers={"Accept": "application/json"},
             extensions={"timeout": request.extensions.get("timeout", {})},
         )
-        for prepared in self._basic.auth_flow(
-            token_request
-        ):  # sets the Authorization header
+        for prepared in self._basic.auth_flow(token_request):  # sets the Authorization header
             return prepared
         return token_request  # pragma: no cover - BasicAuth always yields the request
 
@@ -112,18 +108,10 @@ class ClientCredentialsAuth(httpx.Auth):
         if response.is_error or not isinstance(token, str) or not token:
             raise _token_error(response, body)
         lifetime = fields.get("expires_in")
-        if (
-            isinstance(lifetime, (int, float))
-            and not isinstance(lifetime, bool)
-            and lifetime > 0
-        ):
-            self._expires_at = (
-                self._clock() + lifetime - min(_MAX_MARGIN, lifetime * 0.1)
-            )
+        if isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool) and lifetime > 0:
+            self._expires_at = self._clock() + lifetime - min(_MAX_MARGIN, lifetime * 0.1)
         else:
-            self._expires_at = (
-                None  # no lifetime given: used until the server refuses it
-            )
+            self._expires_at = None  # no lifetime given: used until the server refuses it
         self._token = token
         self.tokens_fetched += 1
         logger.debug("fetched an access token from %s", response.request.url)
@@ -135,9 +123,7 @@ class ClientCredentialsAuth(httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         token = self._current()
         if token is None:
-            with (
-                self._thread_lock
-            ):  # one token request at a time; the others reuse its token
+            with self._thread_lock:  # one token request at a time; the others reuse its token
                 token = self._current()
                 if token is None:
                     answer = yield self._token_request(request)

@@ -16,9 +16,7 @@ __all__ = ["async_iterate_pages", "iterate_pages"]
 T = TypeVar("T")
 
 
-def next_token(
-    page: Any, metadata: str, next_field: str, token_wire: str
-) -> str | None:
+def next_token(page: Any, metadata: str, next_field: str, token_wire: str) -> str | None:
     meta = getattr(page, metadata, None)
     url = getattr(meta, next_field, None) if meta is not None else None
     if not isinstance(url, str) or not url:
