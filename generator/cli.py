@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import GenerationError, SpecErrors
+from .errors import GenerationError, SpecError, SpecErrors
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES
 
 if TYPE_CHECKING:
@@ -53,14 +53,23 @@ def _parser() -> argparse.ArgumentParser:
             help="where to keep the cache of formatted output (default .partner-codegen-cache/ beside --out)",
         )
         cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+        _strict_flag(cmd)
     cmd = commands.add_parser("validate", help="check SPEC and report every problem")
     cmd.add_argument("spec", type=Path)
+    _strict_flag(cmd)
     text = "what changing OLD to NEW means for callers of the generated package (exit 1 if breaking)"
     cmd = commands.add_parser("diff", help=text, description=text)
     cmd.add_argument("old", type=Path, help="the previous OpenAPI document")
     cmd.add_argument("new", type=Path, help="the new OpenAPI document")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     return parser
+
+
+def _strict_flag(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--strict", action="store_true",
+        help="treat warnings (problems that do not change the generated code) as errors: exit 2, nothing written",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,10 +104,9 @@ def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
     try:
         return _run(args, workers)
     except SpecErrors as exc:
-        for error in exc.errors:
-            print(f"error: {error}", file=sys.stderr)
-        count = len(exc.errors)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        _print_findings(exc.errors)
+        count = sum(1 for e in exc.errors if not e.warning)
+        print(f"{_plural(count, 'problem')}{_and_warnings(exc.errors)} found; nothing was written.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GenerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -113,13 +121,50 @@ def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
         return EXIT_BUG
 
 
+def _print_findings(findings: Sequence[SpecError]) -> None:
+    """``error: FILE#POINTER: message`` / ``warning: ...``, one line each, on stderr."""
+    for finding in findings:
+        print(f"{'warning' if finding.warning else 'error'}: {finding}", file=sys.stderr)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _and_warnings(findings: Sequence[SpecError]) -> str:
+    count = sum(1 for e in findings if e.warning)
+    return f" and {_plural(count, 'warning')}" if count else ""
+
+
+def _in_order(findings: Sequence[SpecError]) -> list[SpecError]:
+    return sorted(dict.fromkeys(findings), key=lambda e: (e.pointer, e.message))
+
+
+def _with_warnings(findings: Sequence[SpecError]) -> str:
+    """The summary line's count of warnings (empty when there are none)."""
+    return f", {_plural(len(findings), 'warning')}" if findings else ""
+
+
 def _run(args: argparse.Namespace, workers: Workers | None) -> int:
     if args.command == "validate":
         from .load import load
-        from .validate import validate  # the spec validator is slow to import: only when needed
+        from .model import build
+        from .validate import check  # the spec validator is slow to import: only when needed
 
-        validate(load(args.spec))
-        print(f"{args.spec}: valid")
+        document = load(args.spec)
+        findings = check(document)
+        if any(not f.warning for f in findings):
+            raise SpecErrors(findings)
+        # What only the model sees (patterns, required names, enums, method names): built, not rendered.
+        try:
+            api = build(document, package=DEFAULT_PACKAGE)
+        except SpecErrors as exc:
+            raise SpecErrors(_in_order([*findings, *exc.errors])) from None
+        warnings = _in_order([*findings, *api.warnings])
+        if args.strict and warnings:
+            raise SpecErrors([w.as_error() for w in warnings])
+        _print_findings(warnings)
+        print(f"{args.spec}: valid{_with_warnings(warnings)}")
         return EXIT_OK
     if args.command == "diff":
         from . import diff as spec_diff
@@ -131,7 +176,10 @@ def _run(args: argparse.Namespace, workers: Workers | None) -> int:
     from .pipeline import generate
 
     cache = None if args.no_cache else Cache.for_output(args.out, args.cache_dir)
-    result = generate(args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers)
+    result = generate(
+        args.spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers, strict=args.strict
+    )
+    _print_findings(result.warnings)
     try:
         code = _deliver(args, result)
     except KeyboardInterrupt:
@@ -153,7 +201,7 @@ def _deliver(args: argparse.Namespace, result: Generation) -> int:
     if args.command == "check":
         diff = compare(files, args.out)
         if diff.clean:
-            print(f"{args.out}: up to date with {args.spec}")
+            print(f"{args.out}: up to date with {args.spec}{_with_warnings(result.warnings)}")
             return EXIT_OK
         print(f"{args.out} differs from what {args.spec} produces:\n{diff.summary()}")
         print("Run `make generate` (or `partner-codegen generate`) and commit the result.")
@@ -164,11 +212,11 @@ def _deliver(args: argparse.Namespace, result: Generation) -> int:
     summary = _changes_since(args.out / PREVIOUS_SPEC, args.spec, result, package=args.package)
     diff = write(files, args.out)
     if diff.clean:
-        print(f"{args.out}: already up to date ({len(files)} files)")
+        print(f"{args.out}: already up to date ({len(files)} files{_with_warnings(result.warnings)})")
     else:
         print(
             f"{args.out}: {len(diff.changed)} changed, {len(diff.missing)} added, "
-            f"{len(diff.stale)} removed ({len(files)} files)"
+            f"{len(diff.stale)} removed ({len(files)} files{_with_warnings(result.warnings)})"
         )
     if summary:
         print(summary)

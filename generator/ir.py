@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .errors import SpecError
+
 
 def py_literal(value: object) -> str:
     """A Python literal for a JSON scalar: ``repr`` is exact and injection-safe for these types.
@@ -85,6 +87,8 @@ class FieldDef:
     """The full annotation, ``| None`` added for optional fields."""
     default: str | None
     """The right-hand side (``None``, a literal, or a ``Field(...)`` call); ``None`` if required without alias."""
+    extra_imports: frozenset[Import] = frozenset()
+    """Imports ``annotation`` needs beyond ``type.imports`` (the pattern check)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +291,8 @@ class Api:
     definitions: tuple[ModelDef | AliasDef, ...]
     """Models and aliases in dependency order (what ``models.py`` prints)."""
     resources: tuple[Resource, ...]
+    warnings: tuple[SpecError, ...] = ()
+    """What the model found that does not change the code (reported, not rendered)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

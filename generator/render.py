@@ -33,6 +33,7 @@ STATIC_FILES = (
     "_models.py",
     "_pagination.py",
     "_params.py",
+    "_patterns.py",
     "_response.py",
     "_retries.py",
     "_types.py",
@@ -306,7 +307,7 @@ def _models_imports(api: Api) -> list[Import]:
     for d in api.definitions:
         if isinstance(d, ModelDef):
             for f in d.fields:
-                imports |= f.type.imports
+                imports |= f.type.imports | f.extra_imports
                 if f.default and f.default.startswith("Field("):
                     imports.add(Import("pydantic", "Field"))
             if d.extra == "forbid":

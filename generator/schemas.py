@@ -9,11 +9,11 @@ special. Names are allocated in document order, so the same spec always gets the
 
 from __future__ import annotations
 
-import re
+import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import naming
+from . import ecma, naming
 from .errors import SpecError, escape_pointer_token
 from .ir import AliasDef, FieldDef, Import, ModelDef, TypeExpr, py_json_literal, py_literal
 from .load import Document
@@ -75,6 +75,7 @@ class SchemaBuilder:
         self.doc = doc
         self.package = package
         self.errors: list[SpecError] = []
+        self.warnings: list[SpecError] = []
         self.class_names = naming.NameAllocator(RESERVED_CLASS_NAMES)
         self.component_names: dict[str, str] = {}
         self.types: dict[str, TypeExpr] = {}
@@ -100,6 +101,10 @@ class SchemaBuilder:
 
     def error(self, at: str, message: str) -> None:
         self.errors.append(SpecError(self.doc.file, at, message))
+
+    def warn(self, at: str, message: str) -> None:
+        """A problem that does not change the generated code (see generator.validate)."""
+        self.warnings.append(SpecError(self.doc.file, at, message, warning=True))
 
     def deref(self, node: Any, at: str) -> tuple[Any, str]:
         """Follow ``$ref`` chains; returns the node and the pointer where it lives."""
@@ -180,6 +185,9 @@ class SchemaBuilder:
             else:
                 values = schema["enum"]
                 nullable = nullable or None in values
+                if values and all(v is None for v in values):
+                    self.warn(at + "/enum", "an enum whose only value is null: the value is always null (typed None)")
+                    return TypeExpr("None", "None", nullable=True)
                 texpr = self.literal_type([v for v in values if v is not None], at)
             texpr = _maybe_null(texpr, nullable)
             if named:  # a named enum is a type of its own: ``Status: TypeAlias = Literal[...]``
@@ -424,8 +432,10 @@ class SchemaBuilder:
 
         visit(schema, at)
         # JSON Schema lets ``required`` name properties it does not describe: they must be
-        # present, with any value. They become fields of type Any.
+        # present, with any value. They become fields of type Any (OpenAPI's validator calls
+        # it a mistake, so it is a warning).
         for name in sorted(required - set(properties)):
+            self.warn(f"{at}/required", f"required names {name!r}, which no properties declare: it becomes a required field of any type")
             properties[name] = ({}, f"{at}/required")
         listed = [(wire, prop, where) for wire, (prop, where) in properties.items()]
         return listed, required, forbid, description
@@ -459,7 +469,7 @@ class SchemaBuilder:
         refs: set[str] = set()
         tags = self.discriminated.get(pm.name, {})
         for wire, prop, where in pm.properties:
-            resolved, _ = self.deref(prop, where)
+            resolved, resolved_at = self.deref(prop, where)
             resolved = resolved if isinstance(resolved, dict) else {}
             if wire in tags:
                 texpr = self.literal_type(sorted(tags[wire]), where)
@@ -475,11 +485,14 @@ class SchemaBuilder:
             required = (wire in pm.required and not read_only and not write_only) or wire in tags
             nullable = texpr.nullable
             constraints = self.constraints(resolved, where)
-            annotation = texpr.annotation if required or nullable else f"{texpr.annotation} | None"
+            check = self.pattern_check(resolved, resolved_at)
+            base = f"Annotated[{texpr.annotation}, {check}]" if check else texpr.annotation
+            annotation = base if required or nullable else f"{base} | None"
             kwargs: list[str] = []
             if not required:
                 default = resolved.get("default")
-                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and _fits(self.unalias(texpr), default):
+                fits = _fits(self.unalias(texpr), default) and not self.default_problem(resolved, default)
+                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and fits:
                     kwargs.append(f"default={py_literal(default)}")
                 elif not read_only and _container_default(texpr, default):
                     # A fresh copy per instance; the literal is JSON data, emitted by repr.
@@ -510,6 +523,7 @@ class SchemaBuilder:
                     description=text(resolved.get("description") or (prop.get("description") if isinstance(prop, dict) else None)),
                     annotation=annotation,
                     default=default_expr,
+                    extra_imports=_PATTERN_IMPORTS if check else frozenset(),
                 )
             )
         forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response
@@ -525,16 +539,48 @@ class SchemaBuilder:
             refs=frozenset(refs),
         )
 
+    def pattern_check(self, schema: dict[str, Any], at: str) -> str | None:
+        """The ``Pattern(...)`` annotation that enforces the schema's ``pattern`` (see
+        generator.ecma), or None: no pattern, or one no engine can run (a warning)."""
+        pattern = schema.get("pattern")
+        if not isinstance(pattern, str):
+            return None
+        try:
+            translated = ecma.translate(pattern)
+        except ecma.UnusablePatternError as exc:
+            self.warn(at + "/pattern", f"pattern {_short(pattern)} is not enforced: {exc}")
+            return None
+        return f"Pattern({py_literal(translated.source)}, {py_literal(translated.engine)}, {py_literal(pattern)})"
+
+    def default_problem(self, schema: dict[str, Any], value: object) -> bool:
+        """Whether a default breaks one of the schema's own constraints (enum, pattern,
+        lengths, range): such a default is left out of the code (the validator warns)."""
+        enum = schema.get("enum")
+        if isinstance(enum, list) and not any(type(v) is type(value) and v == value for v in enum):
+            return True
+        if isinstance(value, str):
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str):
+                try:
+                    if not ecma.matches(ecma.translate(pattern), value):
+                        return True
+                except ecma.UnusablePatternError:
+                    pass
+            low, high = schema.get("minLength"), schema.get("maxLength")
+            if (isinstance(low, int) and len(value) < low) or (isinstance(high, int) and len(value) > high):
+                return True
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            for key, below in (("minimum", True), ("maximum", False), ("exclusiveMinimum", True), ("exclusiveMaximum", False)):
+                bound = schema.get(key)
+                if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                    continue
+                exclusive = key.startswith("exclusive") or schema.get("exclusiveMinimum" if below else "exclusiveMaximum") is True
+                if (value < bound or (exclusive and value == bound)) if below else (value > bound or (exclusive and value == bound)):
+                    return True
+        return False
+
     def constraints(self, schema: dict[str, Any], at: str) -> list[str]:
         out: list[str] = []
-        pattern = schema.get("pattern")
-        if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                self.error(at + "/pattern", f"pattern does not compile as a regular expression: {exc}")
-            else:
-                out.append(f"pattern={py_literal(pattern)}")
         for key, arg in (("minLength", "min_length"), ("maxLength", "max_length"), ("minItems", "min_length"), ("maxItems", "max_length")):
             value = schema.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
@@ -572,10 +618,19 @@ def _container_default(texpr: TypeExpr, value: object) -> bool:
     )
 
 
+_PATTERN_IMPORTS = frozenset({Import("typing", "Annotated"), Import("._patterns", "Pattern")})
+
+
+def _short(value: str) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
 def _fits(texpr: TypeExpr, value: object) -> bool:
     base = texpr.annotation.removesuffix(" | None")
     if base.startswith("Literal["):
-        return py_literal(value) in base
+        members = ast.literal_eval("[" + base[len("Literal[") : -1] + "]")
+        return any(type(member) is type(value) and member == value for member in members)
     if isinstance(value, bool):
         return base == "bool"
     if base == "float":
