@@ -541,15 +541,14 @@ class SchemaBuilder:
 
     def pattern_check(self, schema: dict[str, Any], at: str) -> str | None:
         """The ``Pattern(...)`` annotation that enforces the schema's ``pattern`` (see
-        generator.ecma), or None: no pattern, or one no engine can run (a warning)."""
+        generator.ecma), or None: no pattern, or one no engine can run."""
         pattern = schema.get("pattern")
         if not isinstance(pattern, str):
             return None
         try:
             translated = ecma.translate(pattern)
-        except ecma.UnusablePatternError as exc:
-            self.warn(at + "/pattern", f"pattern {_short(pattern)} is not enforced: {exc}")
-            return None
+        except ecma.UnusablePatternError:
+            return None  # the validation stage warns (it sees every pattern, rendered or not)
         return f"Pattern({py_literal(translated.source)}, {py_literal(translated.engine)}, {py_literal(pattern)})"
 
     def default_problem(self, schema: dict[str, Any], value: object) -> bool:
@@ -619,11 +618,6 @@ def _container_default(texpr: TypeExpr, value: object) -> bool:
 
 
 _PATTERN_IMPORTS = frozenset({Import("typing", "Annotated"), Import("._patterns", "Pattern")})
-
-
-def _short(value: str) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 def _fits(texpr: TypeExpr, value: object) -> bool:

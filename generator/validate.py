@@ -60,9 +60,9 @@ def check(doc: Document) -> list[SpecError]:
     # Structural checks first: they name the exact location (the validator often cannot), and
     # a document that fails them can make the validator itself fail or recurse forever.
     ours = list(_structure(doc))
-    if ours:
+    if any(not e.warning for e in ours):
         return ours
-    found: dict[tuple[str, str], SpecError] = {}
+    found: dict[tuple[str, str], SpecError] = {(e.pointer, e.message): e for e in ours}
     registry = validator.keyword_validators_registry
     try:
         for error in validator.iter_errors():
@@ -70,10 +70,14 @@ def check(doc: Document) -> list[SpecError]:
             setattr(registry, _TAG, None)
             if value_check is not None:
                 spec_error = value_check.warning(doc, error)
-            elif isinstance(error, ExtraParametersError):
-                continue  # the model warns, with the location (see the module docstring)
-            else:
-                spec_error = _to_spec_error(doc.file, error, version)
+                earlier = found.pop((spec_error.pointer, ""), None)
+                if earlier is not None:  # one line per value: its reasons joined
+                    spec_error = value_check.warning(doc, error, earlier.message)
+                found[(spec_error.pointer, "")] = spec_error
+                continue
+            if isinstance(error, ExtraParametersError) or _is_regex_format(error):
+                continue  # the model's and our own pattern checks report these, located
+            spec_error = _to_spec_error(doc.file, error, version)
             if not spec_error.pointer:
                 spec_error = SpecError(doc.file, _locate(doc.root, getattr(_deepest(error), "instance", None)), spec_error.message, spec_error.warning)
             found.setdefault((spec_error.pointer, spec_error.message), spec_error)
@@ -110,11 +114,13 @@ class _ValueCheck:
         self.parts = parts
         self.value = value
 
-    def warning(self, doc: Document, error: Any) -> SpecError:
+    def warning(self, doc: Document, error: Any, earlier: str | None = None) -> SpecError:
         where = _real_pointer(doc.root, self.parts) + "/" + self.keyword
         message = str(getattr(error, "message", error))
         if len(message) > _MAX_MESSAGE:
             message = message[: _MAX_MESSAGE - 3] + "..."
+        if earlier is not None:
+            message = earlier[earlier.index("(") + 1 : earlier.rindex(")")] + "; " + message
         shown = repr(self.value)
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         if self.keyword == "default":
@@ -122,6 +128,13 @@ class _ValueCheck:
         else:
             text = f"example {shown} does not match its schema ({message})"
         return SpecError(doc.file, where, text, warning=True)
+
+
+def _is_regex_format(error: Any) -> bool:
+    """The OpenAPI schema's ``format: regex`` on ``pattern``, checked with Python's ``re``:
+    patterns are ECMA-262, which :func:`_patterns` checks instead."""
+    specific = _deepest(error)
+    return getattr(specific, "validator", None) == "format" and getattr(specific, "validator_value", None) == "regex"
 
 
 def _tagged(registry: Any, keyword: str, schema: Any, value: Any, errors: Iterable[Any]) -> Iterator[Any]:
@@ -243,6 +256,7 @@ def _structure(doc: Document) -> Iterable[SpecError]:
         yield SpecError(file, "/paths", f"{_short(paths)} is not of type 'object'")
         return
     yield from _all_of_cycles(doc)
+    yield from _patterns(doc)
     seen: dict[str, str] = {}
     for path, item in (paths or {}).items():
         if not path.startswith("/"):
@@ -322,6 +336,21 @@ def _walk(node: Any, here: tuple[str | int, ...]) -> Iterable[tuple[Any, tuple[s
             stack.extend((v, (*where, k)) for k, v in current.items() if isinstance(v, (dict, list)))
         elif isinstance(current, list):
             stack.extend((v, (*where, i)) for i, v in enumerate(current) if isinstance(v, (dict, list)))
+
+
+def _patterns(doc: Document) -> Iterable[SpecError]:
+    """A ``pattern`` that is not ECMA-262, or that no engine the models use can run, is not
+    enforced (see generator.ecma): a warning at the pattern."""
+    found = []
+    for node, where in _walk(doc.root, ()):
+        if isinstance(node, dict) and isinstance(node.get("pattern"), str) and "properties" not in where[-1:]:
+            try:
+                ecma.translate(node["pattern"])
+            except ecma.UnusablePatternError as exc:
+                shown = repr(node["pattern"])
+                shown = shown if len(shown) <= 80 else shown[:77] + "..."
+                found.append(SpecError(doc.file, pointer(*where, "pattern"), f"pattern {shown} is not enforced: {exc}", warning=True))
+    return sorted(found, key=lambda e: e.pointer)
 
 
 def _all_of_cycles(doc: Document) -> Iterable[SpecError]:
