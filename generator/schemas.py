@@ -486,8 +486,9 @@ class SchemaBuilder:
             nullable = texpr.nullable
             constraints = self.constraints(resolved, where)
             check = self.pattern_check(resolved, resolved_at)
-            base = f"Annotated[{texpr.annotation}, {check}]" if check else texpr.annotation
-            annotation = base if required or nullable else f"{base} | None"
+            annotation = texpr.annotation if required or nullable else f"{texpr.annotation} | None"
+            if check:  # the whole annotation, so the check is the field's own metadata (None passes it)
+                annotation = f"Annotated[{annotation}, {check}]"
             kwargs: list[str] = []
             if not required:
                 default = resolved.get("default")

@@ -38,6 +38,7 @@ import subprocess
 import sys
 import time
 import traceback
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,7 +223,7 @@ def spec_operations(document: Any) -> set[tuple[str, str]]:
 
 def _resolve_local(document: Any, ref: str) -> Any:
     node = document
-    for token in ref[2:].split("/"):
+    for token in urllib.parse.unquote(ref[2:]).split("/"):  # RFC 6901 section 6
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and token in node:
             node = node[token]

@@ -86,9 +86,7 @@ class SignupOrganization(Model):
     name: Annotated[
         str,
         Pattern(
-            "^(?:[^\\x3c\\x3e\\x23\\x25\\x27\\x2a\\x5e\\x60\\x7b\\x7c\\x7d\\x7e\\x22]){1,31}$",
-            "rust-regex",
-            "^[^<>#%'*^`{|}~\"]{1,31}$",
+            "^[^<>\\#%'\\*\\^`\\{\\|\\}\\~\"]{1,31}$", "rust-regex", "^[^<>#%'*^`{|}~\"]{1,31}$"
         ),
     ] = Field(min_length=1, max_length=31)
     """Display name: 1 to 31 characters, none of which may be < > # % ' * ^ { | } ~ ` or \"."""
@@ -157,17 +155,12 @@ class LinkOrganization(Model):
     metadata: ObjectMeta | None = None
     """Server-maintained bookkeeping fields of an object."""
 
-    name: (
-        Annotated[
-            str,
-            Pattern(
-                "^(?:[^\\x3c\\x3e\\x23\\x25\\x27\\x2a\\x5e\\x60\\x7b\\x7c\\x7d\\x7e\\x22]){1,31}$",
-                "rust-regex",
-                "^[^<>#%'*^`{|}~\"]{1,31}$",
-            ),
-        ]
-        | None
-    ) = Field(default=None, min_length=1, max_length=31)
+    name: Annotated[
+        str | None,
+        Pattern(
+            "^[^<>\\#%'\\*\\^`\\{\\|\\}\\~\"]{1,31}$", "rust-regex", "^[^<>#%'*^`{|}~\"]{1,31}$"
+        ),
+    ] = Field(default=None, min_length=1, max_length=31)
     """Display name: 1 to 31 characters, none of which may be < > # % ' * ^ { | } ~ ` or \"."""
 
     sso_config: SsoConfig
@@ -211,17 +204,12 @@ class Organization(Model):
     metadata: ObjectMeta | None = None
     """Server-maintained bookkeeping fields of an object."""
 
-    name: (
-        Annotated[
-            str,
-            Pattern(
-                "^(?:[^\\x3c\\x3e\\x23\\x25\\x27\\x2a\\x5e\\x60\\x7b\\x7c\\x7d\\x7e\\x22]){1,31}$",
-                "rust-regex",
-                "^[^<>#%'*^`{|}~\"]{1,31}$",
-            ),
-        ]
-        | None
-    ) = Field(default=None, min_length=1, max_length=31)
+    name: Annotated[
+        str | None,
+        Pattern(
+            "^[^<>\\#%'\\*\\^`\\{\\|\\}\\~\"]{1,31}$", "rust-regex", "^[^<>#%'*^`{|}~\"]{1,31}$"
+        ),
+    ] = Field(default=None, min_length=1, max_length=31)
     """Display name: 1 to 31 characters, none of which may be < > # % ' * ^ { | } ~ ` or \"."""
 
     sso_config: SsoConfig | None = None
