@@ -55,6 +55,20 @@ def reason_of(line: str) -> str:
     return text
 
 
+def warning_kind(line: str) -> str:
+    """A ``warning:`` line reduced to its kind (the rule in the README it falls under)."""
+    text = reason_of(line.replace("warning: ", "error: ", 1))
+    for marker, kind in (
+        ("default ", "a default contradicts its schema"), ("example ", "an example contradicts its schema"),
+        ("later version's keyword", "a later version's keyword"), ("not a field OpenAPI", "a field OpenAPI does not define"),
+        ("required names", "required names an undeclared property"), ("enum whose only value is null", "an enum of only null"),
+        ("not enforced", "a pattern that is not enforced"),
+    ):
+        if text.startswith(marker) or marker in text:
+            return kind
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github, directory")
@@ -236,6 +250,17 @@ def print_failures(outcomes: list[Outcome], max_lines: int) -> None:
                     per_reason_docs.setdefault(reason, set()).add(o.spec.id)
     for reason, count in reasons.most_common():
         print(f"- {count}x in {len(per_reason_docs[reason])} documents: {reason}")
+    print("\n## Warnings by kind (generated documents; one count per warning line)\n")
+    warned = Counter[str]()
+    per_warning_docs: dict[str, set[str]] = {}
+    for o in outcomes:
+        for line in o.message.splitlines() if o.status == OK else ():
+            if line.startswith("warning:"):
+                kind = warning_kind(line)
+                warned[kind] += 1
+                per_warning_docs.setdefault(kind, set()).add(o.spec.id)
+    for kind, count in warned.most_common():
+        print(f"- {count}x in {len(per_warning_docs[kind])} documents: {kind}")
     print("\n## Failures (every document that does not meet the acceptance)\n")
     for o in outcomes:
         if o.status == "SKIPPED":
