@@ -296,6 +296,13 @@ def _structure(doc: Document) -> Iterable[SpecError]:
                     yield SpecError(file, where, f"path parameter {name!r} does not appear in the path {path!r}")
             declared = shared | _declared_path_params(doc, op.get("parameters"))
             for name in sorted(template - declared):
+                if "?" in path and f"{{{name}}}" in path[path.index("?") :]:
+                    yield SpecError(
+                        file, at,
+                        f"path template variable {{{name}}} is in a query string written into the path "
+                        f"({path[path.index('?'):]!r}); a path may not hold a query: declare it as an 'in: query' parameter",
+                    )
+                    continue
                 yield SpecError(file, at, f"path template variable {{{name}}} has no 'in: path' parameter")
             responses = op.get("responses")
             for code in responses if isinstance(responses, dict) else ():
