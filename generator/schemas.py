@@ -324,17 +324,18 @@ class SchemaBuilder:
         extra_keys = set(schema) - {"allOf", "description", "title", "nullable", "readOnly", "writeOnly", "example", "examples", "deprecated", "externalDocs"}
         if len(parts) == 1 and not extra_keys and not named:
             return self.type_of(parts[0], f"{at}/allOf/0", hint)
-        union = self.union_in_all_of(parts, at, hint, named=named)
+        union = self.union_in_all_of(parts, at, hint, named=named, schema=schema)
         if union is not None:
             return union
         return self.object_type(schema, at, hint, named=named)
 
-    def union_in_all_of(self, parts: list[Any], at: str, hint: str, *, named: bool) -> TypeExpr | None:
+    def union_in_all_of(self, parts: list[Any], at: str, hint: str, *, named: bool, schema: dict[str, Any]) -> TypeExpr | None:
         """``allOf: [<a oneOf>, {required: [...]}]``: the union, its variants unchanged.
 
-        The other parts may only add constraints (``required``, descriptions); properties
-        added next to a union would have to be distributed over its variants, which is not
-        supported and reported.
+        When the other parts add properties (``allOf: [<oneOf A | B>, Common]``), the union is
+        distributed: ``A + Common | B + Common``, each variant merged with the rest of the
+        ``allOf`` (and the union's own properties) into a model of its own. A discriminated
+        union, or two unions in one ``allOf``, cannot be distributed that way and is reported.
         """
         union_parts: list[int] = []
         adds_properties = False
@@ -348,6 +349,10 @@ class SchemaBuilder:
                 adds_properties = True
         if not union_parts:
             return None
+        if len(union_parts) == 1 and adds_properties:
+            distributed = self.distribute_union(parts, union_parts[0], at, hint, named=named, schema=schema)
+            if distributed is not None:
+                return distributed
         if len(union_parts) > 1 or adds_properties:
             self.error(at + "/allOf", "allOf that combines a oneOf/anyOf with other properties is not supported")
             return _ANY
@@ -358,6 +363,22 @@ class SchemaBuilder:
             self.order.append(hint)
             return _named(hint, is_model=texpr.is_model)
         return texpr
+
+    def distribute_union(
+        self, parts: list[Any], index: int, at: str, hint: str, *, named: bool, schema: dict[str, Any]
+    ) -> TypeExpr | None:
+        """``allOf: [<oneOf A | B>, Common]`` as ``A + Common | B + Common`` (None: not possible)."""
+        union, _ = self.deref(parts[index], f"{at}/allOf/{index}")
+        key = "oneOf" if "oneOf" in union else "anyOf"
+        variants = union.get(key)
+        if "discriminator" in union or not isinstance(variants, list) or not variants:
+            return None
+        rest = [part for i, part in enumerate(parts) if i != index]
+        own = {k: v for k, v in union.items() if k not in ("oneOf", "anyOf", "discriminator")}
+        outer: dict[str, Any] = {k: schema[k] for k in ("required", "description", "nullable") if k in schema}
+        merged = [{**outer, "type": "object", "allOf": [variant, own, *rest]} for variant in variants]
+        # Located at this allOf member, so a referenced union keeps its own, undistributed type.
+        return self.union_type({key: merged, **outer}, f"{at}/allOf/{index}", hint, named=named)
 
     def object_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
         merged = self.merge_object(schema, at)
