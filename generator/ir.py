@@ -89,6 +89,8 @@ class FieldDef:
     """The right-hand side (``None``, a literal, or a ``Field(...)`` call); ``None`` if required without alias."""
     extra_imports: frozenset[Import] = frozenset()
     """Imports ``annotation`` needs beyond ``type.imports`` (the pattern check)."""
+    checked: tuple[str, str] | None = None
+    """With a pattern check, ``annotation`` is ``Annotated[inner, Pattern(args)]``: (inner, args)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -508,6 +508,7 @@ class SchemaBuilder:
             constraints = self.constraints(resolved, where)
             check = self.pattern_check(resolved, resolved_at)
             annotation = texpr.annotation if required or nullable else f"{texpr.annotation} | None"
+            checked = (annotation, check.removeprefix("Pattern(").removesuffix(")")) if check else None
             if check:  # the whole annotation, so the check is the field's own metadata (None passes it)
                 annotation = f"Annotated[{annotation}, {check}]"
             kwargs: list[str] = []
@@ -546,6 +547,7 @@ class SchemaBuilder:
                     annotation=annotation,
                     default=default_expr,
                     extra_imports=_PATTERN_IMPORTS if check else frozenset(),
+                    checked=checked,
                 )
             )
         forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response

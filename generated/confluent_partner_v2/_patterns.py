@@ -33,7 +33,9 @@ class Pattern:
     def __repr__(self) -> str:
         return f"Pattern({self.source!r}, {self.engine!r}, {self.spec!r})"
 
-    def __get_pydantic_core_schema__(self, source_type: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source_type: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
         if self.engine == "python-re":
             compiled = re.compile(self.source)
 
@@ -41,7 +43,9 @@ class Pattern:
                 return compiled.search(value) is not None
 
         else:
-            rust = SchemaValidator(core_schema.str_schema(pattern=self.source, regex_engine="rust-regex"))
+            rust = SchemaValidator(
+                core_schema.str_schema(pattern=self.source, regex_engine="rust-regex")
+            )
 
             def matches(value: str) -> bool:
                 return rust.isinstance_python(value)
@@ -50,7 +54,11 @@ class Pattern:
 
         def check(value: Any) -> Any:
             if isinstance(value, str) and not matches(value):
-                raise PydanticCustomError("string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": spec})
+                raise PydanticCustomError(
+                    "string_pattern_mismatch",
+                    "String should match pattern '{pattern}'",
+                    {"pattern": spec},
+                )
             return value
 
         return core_schema.no_info_after_validator_function(check, handler(source_type))
