@@ -436,6 +436,9 @@ def _to_spec_error(file: str, error: Any, version: str = "3.0") -> SpecError:
     if fields:
         where = pointer(*path, fields[0]) if len(fields) == 1 else pointer(*path)
         return SpecError(file, where, _unexpected_fields(fields, version), warning=True)
+    if path[-1:] == ["pattern"] and getattr(specific, "validator", None) == "type":
+        shown = _short(getattr(specific, "instance", None))
+        return SpecError(file, pointer(*path), f"pattern {shown} is not a string, so not a regular expression: not enforced", warning=True)
     if len(message) > _MAX_MESSAGE:
         message = message[: _MAX_MESSAGE - 3] + "..."
     return SpecError(file, pointer(*path), message)

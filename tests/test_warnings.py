@@ -27,7 +27,7 @@ SPECS = sorted(CASES.glob("*.yaml"))
 KINDS = {
     "default_wrong_type", "default_wrong_format", "default_not_in_enum", "example_wrong", "required_undeclared",
     "const_in_3_0", "field_not_allowed", "enum_only_null", "pattern_not_ecma", "pattern_variable_lookbehind",
-    "pattern_variable_lookbehind_model",
+    "pattern_variable_lookbehind_model", "pattern_not_string",
 }
 
 
@@ -185,7 +185,7 @@ def test_enum_of_only_null_is_null(generated: dict[str, ModuleType]) -> None:
         model(gone="x")
 
 
-@pytest.mark.parametrize("case", ["pattern_not_ecma", "pattern_variable_lookbehind_model"])
+@pytest.mark.parametrize("case", ["pattern_not_ecma", "pattern_variable_lookbehind_model", "pattern_not_string"])
 def test_unusable_pattern_is_not_enforced(case: str, generated: dict[str, ModuleType]) -> None:
     model = _model(generated[case])
     assert model(code="anything at all").code == "anything at all"  # type: ignore[attr-defined]
