@@ -18,6 +18,7 @@ warns where it meets it and renders the property as a required field of any type
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -65,22 +66,12 @@ def check(doc: Document) -> list[SpecError]:
     found: dict[tuple[str, str], SpecError] = {(e.pointer, e.message): e for e in ours}
     registry = validator.keyword_validators_registry
     try:
-        for error in validator.iter_errors():
-            value_check: _ValueCheck | None = getattr(registry, _TAG, None)
-            setattr(registry, _TAG, None)
-            if value_check is not None:
-                spec_error = value_check.warning(doc, error)
-                earlier = found.pop((spec_error.pointer, ""), None)
-                if earlier is not None:  # one line per value: its reasons joined
-                    spec_error = value_check.warning(doc, error, earlier.message)
-                found[(spec_error.pointer, "")] = spec_error
-                continue
-            if isinstance(error, ExtraParametersError) or _is_regex_format(error):
-                continue  # the model's and our own pattern checks report these, located
-            spec_error = _to_spec_error(doc.file, error, version)
-            if not spec_error.pointer:
-                spec_error = SpecError(doc.file, _locate(doc.root, getattr(_deepest(error), "instance", None)), spec_error.message, spec_error.warning)
-            found.setdefault((spec_error.pointer, spec_error.message), spec_error)
+        with warnings.catch_warnings():
+            # Python's re, compiling patterns for the schema's ``format: regex``, warns about
+            # ECMA-262 syntax it reads differently ("possible nested set"); those findings are
+            # dropped (see _is_regex_format), and the warnings must not become errors either.
+            warnings.simplefilter("ignore")
+            found = _findings(doc, validator, registry, found, version)
     except RecursionError:
         return [SpecError(doc.file, "", "the document is nested too deeply to validate")]
     except Exception as exc:  # the validator's own assertions on malformed input
@@ -93,6 +84,29 @@ def check(doc: Document) -> list[SpecError]:
     located = [e for e in errors if e.pointer == "" or "/" + e.pointer.split("/")[1] in roots]
     kept = located or [SpecError(e.file, "", f"in a schema object: {e.message} (at {e.pointer})", e.warning) for e in errors]
     return sorted(kept, key=lambda e: e.pointer)
+
+
+def _findings(
+    doc: Document, validator: Any, registry: Any, found: dict[tuple[str, str], SpecError], version: str
+) -> dict[tuple[str, str], SpecError]:
+    """The validator's findings added to ``found``, each classified (see the module docstring)."""
+    for error in validator.iter_errors():
+        value_check: _ValueCheck | None = getattr(registry, _TAG, None)
+        setattr(registry, _TAG, None)
+        if value_check is not None:
+            spec_error = value_check.warning(doc, error)
+            earlier = found.pop((spec_error.pointer, ""), None)
+            if earlier is not None:  # one line per value: its reasons joined
+                spec_error = value_check.warning(doc, error, earlier.message)
+            found[(spec_error.pointer, "")] = spec_error
+            continue
+        if isinstance(error, ExtraParametersError) or _is_regex_format(error):
+            continue  # the model's and our own pattern checks report these, located
+        spec_error = _to_spec_error(doc.file, error, version)
+        if not spec_error.pointer:
+            spec_error = SpecError(doc.file, _locate(doc.root, getattr(_deepest(error), "instance", None)), spec_error.message, spec_error.warning)
+        found.setdefault((spec_error.pointer, spec_error.message), spec_error)
+    return found
 
 
 # --- Which findings are about a default or an example ------------------------------------------
