@@ -647,7 +647,10 @@ _PATTERN_IMPORTS = frozenset({Import("typing", "Annotated"), Import("._patterns"
 def _fits(texpr: TypeExpr, value: object) -> bool:
     base = texpr.annotation.removesuffix(" | None")
     if base.startswith("Literal["):
-        members = ast.literal_eval("[" + base[len("Literal[") : -1] + "]")
+        try:
+            members = ast.literal_eval("[" + base[len("Literal[") : -1] + "]")
+        except (ValueError, SyntaxError):  # not one Literal (a union of them, say): by its text
+            return py_literal(value) in base
         return any(type(member) is type(value) and member == value for member in members)
     if isinstance(value, bool):
         return base == "bool"

@@ -207,3 +207,14 @@ def test_union_in_all_of_is_distributed_over_its_variants(tmp_path: Path) -> Non
     assert [(f.wire_name, f.required) for f in second.fields] == [("file", True), ("name", True)]
     alias = next(a for a in built.aliases if a.name == "Import")
     assert alias.type.annotation == "Import1 | Import2"
+
+
+def test_a_default_beside_a_union_of_literals_is_judged_without_error() -> None:
+    """``Literal["a"] | Literal["b"]`` is not one Literal: judged by its text (GitHub's spec)."""
+    from generator.ir import TypeExpr
+    from generator.schemas import _fits
+
+    both = TypeExpr('Literal["a"] | Literal["b"]', 'Literal["a"] | Literal["b"]')
+    assert _fits(both, "a")
+    assert not _fits(both, "c")
+    assert _fits(TypeExpr('Literal["6", "12"]', ""), "6") and not _fits(TypeExpr('Literal["6", "12"]', ""), 6)
