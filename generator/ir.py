@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .errors import SpecError
+
 
 def py_literal(value: object) -> str:
     """A Python literal for a JSON scalar: ``repr`` is exact and injection-safe for these types.
@@ -104,7 +106,9 @@ class FieldDef:
     """Whether a request must carry it (the spec's ``required``, read-only ones excepted,
     write-only ones included): ``Required`` in the model's ``TypedDict``."""
     imports: frozenset[Import] = frozenset()
-    """What ``annotation`` needs beyond ``type.imports`` (the lenient response types)."""
+    """What ``annotation`` needs beyond ``type.imports`` (the lenient response types, the pattern check)."""
+    checked: tuple[str, str] | None = None
+    """With a pattern check, ``annotation`` is ``Annotated[inner, Pattern(args)]``: (inner, args)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +328,8 @@ class Api:
     definitions: tuple[ModelDef | AliasDef, ...]
     """Models and aliases in dependency order (what ``models.py`` prints)."""
     resources: tuple[Resource, ...]
+    warnings: tuple[SpecError, ...] = ()
+    """What the model found that does not change the code (reported, not rendered)."""
 
     @property
     def operations(self) -> tuple[Operation, ...]:

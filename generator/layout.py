@@ -42,14 +42,29 @@ def fit(parts: Sequence[str], indent: int) -> str:
 
 def field_line(field: FieldDef) -> str:
     """``name: annotation = default`` of a model field (at four spaces), a long ``Field(...)``
-    laid out by :func:`fit`."""
+    laid out by :func:`fit`, a long pattern check by :func:`_checked_field`."""
     line = f"{field.name}: {field.annotation}"
     default = field.default
+    if field.checked is not None and 4 + len(line) + len(f" = {default}" if default else "") > LINE_LENGTH:
+        laid_out = _checked_field(field.name, *field.checked, default)
+        if laid_out is not None:
+            return laid_out
     if default is None:
         return line
     if default.startswith("Field(") and default.endswith(")"):
         return fit((f"{line} = Field(", default[len("Field(") : -1], ")"), 4)
     return f"{line} = {default}"
+
+
+def _checked_field(name: str, inner: str, args: str, default: str | None) -> str | None:
+    """black's layout of ``name: Annotated[inner, Pattern(args)] = default`` that does not fit
+    on a line: the subscript split one item per line, the call as :func:`fit` lays it out at
+    eight spaces; None (left to black) where that layout is not black's either."""
+    tail = f"] = {default}" if default else "]"
+    call = fit(("Pattern(", args, ")"), 8)
+    if 8 + len(inner) + 1 > LINE_LENGTH or 4 + len(tail) > LINE_LENGTH or ("\n" not in call and 8 + len(call) + 1 > LINE_LENGTH):
+        return None
+    return f"{name}: Annotated[\n        {inner},\n        {call},\n    {tail}"
 
 
 def dict_argument(params: Iterable[Param], indent: int, keyword: str = "") -> str:

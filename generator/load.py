@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,7 @@ def load(path: Path) -> Document:
     problems = list(bundle_external_refs(root, path, digest))
     if problems:
         raise SpecErrors(problems)
+    decode_ref_fragments(root)
     doc = Document(file=name, root=root, sha256=digest.hexdigest())
     problems = list(check_refs(doc))
     if problems:
@@ -149,6 +151,7 @@ def load_since(path: Path, previous: Baseline | None) -> Document:
     root = previous.root if digest == previous.sha256 else _splice(text, previous, path.name)
     if root is None:
         return load(path)
+    decode_ref_fragments(root)
     doc = Document(file=path.name, root=root, sha256=digest)
     problems = list(check_refs(doc))
     if problems:
@@ -538,6 +541,23 @@ def _set_ref(node: Any, where: tuple[str | int, ...], ref: str) -> None:
     for token in where:
         node = node[token]
     node["$ref"] = ref
+
+
+def decode_ref_fragments(root: dict[str, Any]) -> None:
+    """Percent-decode every local ``$ref``'s fragment, in place.
+
+    A ``$ref`` is a URI reference, so characters a URI may not hold are percent-encoded in its
+    fragment (RFC 3986 section 3.5), and RFC 6901 section 6 has the JSON pointer read only
+    after that decoding: ``#/paths/~1a/get/responses/200/content/text~1plain;%20charset=utf-8``
+    names the media type ``text/plain; charset=utf-8``. Decoding once here means every later
+    follower of references (``Document.resolve``, the validator, the model) reads the same
+    pointer. A ``%`` that starts no escape is left as it is.
+    """
+    for ref, where in list(_walk_refs(root, ())):
+        if ref.startswith("#") and "%" in ref:
+            decoded = "#" + urllib.parse.unquote(ref[1:])
+            if decoded != ref:
+                _set_ref(root, where, decoded)
 
 
 def check_refs(doc: Document) -> Iterator[SpecError]:

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import naming
-from .errors import SpecError, SpecErrors, escape_pointer_token, pointer
+from .errors import SpecError, SpecErrors, escape_pointer_token, pointer, unique
 from .ir import AliasDef, Api, Auth, DocParam, ModelDef, Operation, Resource
 from .load import Document
 from .operations import HTTP_METHODS, build_operation, strip_badges
@@ -76,7 +76,7 @@ def build(doc: Document, *, package: str) -> Api:
     _propagate_usage(b, usage)
     models = b.finish_models(usage)
     if b.errors:
-        raise SpecErrors(b.errors)
+        raise SpecErrors([*b.errors, *unique(b.warnings)])
     models = _with_params(b, models, [op for ops in resources.values() for op in ops])
     info = doc.root.get("info") or {}
     servers = doc.root.get("servers") or []
@@ -130,6 +130,7 @@ def build(doc: Document, *, package: str) -> Api:
         aliases=tuple(b.aliases.values()),
         definitions=definitions,
         resources=tuple(resource_defs),
+        warnings=tuple(unique(b.warnings)),
     )
 
 

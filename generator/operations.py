@@ -118,14 +118,20 @@ def build_operation(
         required = location == "path" or param.get("required") is True
         name = args.allocate(naming.snake_identifier(wire, fallback="param", reserved=RESERVED_ARGUMENTS))
         description = text(param.get("description"))
-        resolved_schema, _ = b.deref(schema, param_at)
+        resolved_schema, resolved_at = b.deref(schema, param_at)
         datatype = _datatype(resolved_schema)
         # Validated before sending: the type plus the schema's constraints (pattern, range...).
         constraints = b.constraints(resolved_schema, param_at + "/schema") if isinstance(resolved_schema, dict) else []
+        schema_at = resolved_at if resolved_at != param_at else param_at + "/schema"
+        check = b.pattern_check(resolved_schema, schema_at) if isinstance(resolved_schema, dict) else None
         runtime_type = texpr.annotation
-        if constraints:
-            runtime_type = f"Annotated[{texpr.annotation}, Field({', '.join(constraints)})]"
-            imports.update({Import("typing", "Annotated"), Import("pydantic", "Field")})
+        if constraints or check:
+            markers = [f"Field({', '.join(constraints)})"] if constraints else []
+            markers += [check] if check else []
+            runtime_type = f"Annotated[{texpr.annotation}, {', '.join(markers)}]"
+            imports.add(Import("typing", "Annotated"))
+            imports.update({Import("pydantic", "Field")} if constraints else ())
+            imports.update({Import("._patterns", "Pattern")} if check else ())
         default_style, _ = DEFAULT_STYLES[location]
         style = param.get("style") if isinstance(param.get("style"), str) else default_style
         explode = param.get("explode") if isinstance(param.get("explode"), bool) else style == "form"

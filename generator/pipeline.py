@@ -69,6 +69,8 @@ class Generation:
     previous_api: Api | None = None
     storing: Background[None] | None = None
     """The cache stores still being written beside the caller (see ``generate(wait=False)``)."""
+    warnings: tuple[SpecError, ...] = ()
+    """Problems in the spec that did not change the generated code (validator's and model's)."""
 
     def finish(self) -> None:
         """Wait until the caches are stored (at once if they already are)."""
@@ -96,6 +98,7 @@ def generate(
     cache: Cache | None = None,
     wait: bool = True,
     workers: Workers | None = None,
+    strict: bool = False,
 ) -> Generation:
     """load -> validate -> model -> render -> format; raises SpecErrors for bad input.
 
@@ -106,9 +109,12 @@ def generate(
     files, say); the caller must then call :meth:`Generation.finish` before it exits.
     ``workers`` are the formatter and validator processes if the caller started them already
     (:func:`generator.workers.start_workers`; the caller closes them); by default the run
-    starts its own.
+    starts its own. ``strict`` makes every warning an error.
     """
     result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache, workers=workers)
+    if strict and result.warnings:
+        result.finish()
+        raise SpecErrors([w.as_error() for w in result.warnings])
     files = {**result.files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
     result = dataclasses.replace(result, files=files)
     if wait:
@@ -148,6 +154,10 @@ def _generate_tree(
         tree_key_to_store = key if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest() else None
 
         def store() -> None:
+            # A spec with warnings is never a baseline nor served from the tree cache: the
+            # incremental validation and a cached tree would not report its warnings again.
+            if result.warnings:
+                return
             if tree_key_to_store is not None:
                 trees.put(tree_key_to_store, result.files)
             # It passed: the next run's baseline.
@@ -215,21 +225,28 @@ def _run_stages(
             timer.lap("render")
             files = fmt.format_tree(rendered, cache=store, preformatted=stages.verbatim_paths(package), helper=helper)
             timer.lap("format")
-        except Exception:
+        except Exception as exc:
             problems, _ = validation.result(document)  # a bad spec explains the failure better than any stage
-            if problems:
+            if any(not p.warning for p in problems):
                 raise SpecErrors(problems) from None
+            if isinstance(exc, SpecErrors):
+                raise SpecErrors(_in_order([*problems, *exc.errors])) from None
             raise
         problems, seconds = validation.result(document)
         timer.lap("wait for validation")
         timer.note("validate (beside the stages above)", seconds)
-        if problems:
+        if any(not p.warning for p in problems):
             raise SpecErrors(problems)
         if cache is None:
             timer.report(cached=False)
-        return Generation(files, document, api, baseline)
+        return Generation(files, document, api, baseline, warnings=_in_order([*problems, *api.warnings]))
     finally:
         validation.cancel()
+
+
+def _in_order(findings: list[SpecError]) -> tuple[SpecError, ...]:
+    """Each finding once, errors and warnings in document (pointer) order."""
+    return tuple(sorted(dict.fromkeys(findings), key=lambda e: (e.pointer, e.message)))
 
 
 class _Validation:

@@ -35,6 +35,7 @@ STATIC_FILES = (
     "_oauth.py",
     "_pagination.py",
     "_params.py",
+    "_patterns.py",
     "_response.py",
     "_retries.py",
     "_types.py",

@@ -9,11 +9,11 @@ special. Names are allocated in document order, so the same spec always gets the
 
 from __future__ import annotations
 
-import re
+import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import naming
+from . import ecma, naming
 from .errors import SpecError, escape_pointer_token
 from .ir import AliasDef, FieldDef, Import, ModelDef, TypeExpr, py_json_literal, py_literal
 from .load import Document
@@ -86,6 +86,7 @@ class SchemaBuilder:
         self.doc = doc
         self.package = package
         self.errors: list[SpecError] = []
+        self.warnings: list[SpecError] = []
         self.class_names = naming.NameAllocator(RESERVED_CLASS_NAMES)
         self.component_names: dict[str, str] = {}
         self.types: dict[str, TypeExpr] = {}
@@ -133,6 +134,10 @@ class SchemaBuilder:
 
     def error(self, at: str, message: str) -> None:
         self.errors.append(SpecError(self.doc.file, at, message))
+
+    def warn(self, at: str, message: str) -> None:
+        """A problem that does not change the generated code (see generator.validate)."""
+        self.warnings.append(SpecError(self.doc.file, at, message, warning=True))
 
     def deref(self, node: Any, at: str) -> tuple[Any, str]:
         """Follow ``$ref`` chains; returns the node and the pointer where it lives."""
@@ -213,6 +218,9 @@ class SchemaBuilder:
             else:
                 values = schema["enum"]
                 nullable = nullable or None in values
+                if values and all(v is None for v in values):
+                    self.warn(at + "/enum", "an enum whose only value is null: the value is always null (typed None)")
+                    return TypeExpr("None", "None", nullable=True)
                 texpr = self.literal_type([v for v in values if v is not None], at)
             texpr = _maybe_null(texpr, nullable)
             if named:  # a named enum is a type of its own: ``Status: TypeAlias = Literal[...]``
@@ -357,17 +365,18 @@ class SchemaBuilder:
         extra_keys = set(schema) - {"allOf", "description", "title", "nullable", "readOnly", "writeOnly", "example", "examples", "deprecated", "externalDocs"}
         if len(parts) == 1 and not extra_keys and not named:
             return self.type_of(parts[0], f"{at}/allOf/0", hint)
-        union = self.union_in_all_of(parts, at, hint, named=named)
+        union = self.union_in_all_of(parts, at, hint, named=named, schema=schema)
         if union is not None:
             return union
         return self.object_type(schema, at, hint, named=named)
 
-    def union_in_all_of(self, parts: list[Any], at: str, hint: str, *, named: bool) -> TypeExpr | None:
+    def union_in_all_of(self, parts: list[Any], at: str, hint: str, *, named: bool, schema: dict[str, Any]) -> TypeExpr | None:
         """``allOf: [<a oneOf>, {required: [...]}]``: the union, its variants unchanged.
 
-        The other parts may only add constraints (``required``, descriptions); properties
-        added next to a union would have to be distributed over its variants, which is not
-        supported and reported.
+        When the other parts add properties (``allOf: [<oneOf A | B>, Common]``), the union is
+        distributed: ``A + Common | B + Common``, each variant merged with the rest of the
+        ``allOf`` (and the union's own properties) into a model of its own. A discriminated
+        union, or two unions in one ``allOf``, cannot be distributed that way and is reported.
         """
         union_parts: list[int] = []
         adds_properties = False
@@ -381,6 +390,10 @@ class SchemaBuilder:
                 adds_properties = True
         if not union_parts:
             return None
+        if len(union_parts) == 1 and adds_properties:
+            distributed = self.distribute_union(parts, union_parts[0], at, hint, named=named, schema=schema)
+            if distributed is not None:
+                return distributed
         if len(union_parts) > 1 or adds_properties:
             self.error(at + "/allOf", "allOf that combines a oneOf/anyOf with other properties is not supported")
             return _ANY
@@ -391,6 +404,22 @@ class SchemaBuilder:
             self.order.append(hint)
             return self.named(hint, is_model=texpr.is_model)
         return texpr
+
+    def distribute_union(
+        self, parts: list[Any], index: int, at: str, hint: str, *, named: bool, schema: dict[str, Any]
+    ) -> TypeExpr | None:
+        """``allOf: [<oneOf A | B>, Common]`` as ``A + Common | B + Common`` (None: not possible)."""
+        union, _ = self.deref(parts[index], f"{at}/allOf/{index}")
+        key = "oneOf" if "oneOf" in union else "anyOf"
+        variants = union.get(key)
+        if "discriminator" in union or not isinstance(variants, list) or not variants:
+            return None
+        rest = [part for i, part in enumerate(parts) if i != index]
+        own = {k: v for k, v in union.items() if k not in ("oneOf", "anyOf", "discriminator")}
+        outer: dict[str, Any] = {k: schema[k] for k in ("required", "description", "nullable") if k in schema}
+        merged = [{**outer, "type": "object", "allOf": [variant, own, *rest]} for variant in variants]
+        # Located at this allOf member, so a referenced union keeps its own, undistributed type.
+        return self.union_type({key: merged, **outer}, f"{at}/allOf/{index}", hint, named=named)
 
     def object_type(self, schema: dict[str, Any], at: str, hint: str, *, named: bool) -> TypeExpr:
         merged = self.merge_object(schema, at)
@@ -469,8 +498,10 @@ class SchemaBuilder:
 
         visit(schema, at)
         # JSON Schema lets ``required`` name properties it does not describe: they must be
-        # present, with any value. They become fields of type Any.
+        # present, with any value. They become fields of type Any (OpenAPI's validator calls
+        # it a mistake, so it is a warning).
         for name in sorted(required - set(properties)):
+            self.warn(f"{at}/required", f"required names {name!r}, which no properties declare: it becomes a required field of any type")
             properties[name] = ({}, f"{at}/required")
         listed = [(wire, prop, where) for wire, (prop, where) in properties.items()]
         return listed, required, forbid, description
@@ -528,7 +559,7 @@ class SchemaBuilder:
         refs: set[str] = set()
         tags = self.discriminated.get(pm.name, {})
         for wire, prop, where in pm.properties:
-            resolved, _ = self.deref(prop, where)
+            resolved, resolved_at = self.deref(prop, where)
             resolved = resolved if isinstance(resolved, dict) else {}
             if wire in tags:
                 texpr = self.literal_type(sorted(tags[wire]), where)
@@ -546,11 +577,17 @@ class SchemaBuilder:
             constraints = self.constraints(resolved, where)
             lenient = self.response_type(texpr) if pm.name in usage.response and wire not in tags else None
             shown, extra_imports = lenient if lenient is not None else (texpr.annotation, frozenset[Import]())
+            check = self.pattern_check(resolved, resolved_at)
             annotation = shown if required or nullable else f"{shown} | None"
+            checked = (annotation, check.removeprefix("Pattern(").removesuffix(")")) if check else None
+            if check:  # the whole annotation, so the check is the field's own metadata (None passes it)
+                annotation = f"Annotated[{annotation}, {check}]"
+                extra_imports |= _PATTERN_IMPORTS
             kwargs: list[str] = []
             if not required:
                 default = resolved.get("default")
-                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and _fits(self.unalias(texpr), default):
+                fits = _fits(self.unalias(texpr), default) and not self.default_problem(resolved, default)
+                if wire not in tags and isinstance(default, (str, int, float, bool)) and not read_only and fits:
                     kwargs.append(f"default={py_literal(default)}")
                 elif not read_only and _container_default(texpr, default):
                     # A fresh copy per instance; the literal is JSON data, emitted by repr.
@@ -583,6 +620,7 @@ class SchemaBuilder:
                     default=default_expr,
                     request_required=(wire in pm.required and not read_only) or wire in tags,
                     imports=extra_imports,
+                    checked=checked,
                 )
             )
         forbid = pm.forbid_extra and pm.name in usage.request and pm.name not in usage.response
@@ -598,16 +636,47 @@ class SchemaBuilder:
             refs=frozenset(refs),
         )
 
+    def pattern_check(self, schema: dict[str, Any], at: str) -> str | None:
+        """The ``Pattern(...)`` annotation that enforces the schema's ``pattern`` (see
+        generator.ecma), or None: no pattern, or one no engine can run."""
+        pattern = schema.get("pattern")
+        if not isinstance(pattern, str):
+            return None
+        try:
+            translated = ecma.translate(pattern)
+        except ecma.UnusablePatternError:
+            return None  # the validation stage warns (it sees every pattern, rendered or not)
+        return f"Pattern({py_literal(translated.source)}, {py_literal(translated.engine)}, {py_literal(pattern)})"
+
+    def default_problem(self, schema: dict[str, Any], value: object) -> bool:
+        """Whether a default breaks one of the schema's own constraints (enum, pattern,
+        lengths, range): such a default is left out of the code (the validator warns)."""
+        enum = schema.get("enum")
+        if isinstance(enum, list) and not any(type(v) is type(value) and v == value for v in enum):
+            return True
+        if isinstance(value, str):
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str):
+                try:
+                    if not ecma.matches(ecma.translate(pattern), value):
+                        return True
+                except ecma.UnusablePatternError:
+                    pass
+            low, high = schema.get("minLength"), schema.get("maxLength")
+            if (isinstance(low, int) and len(value) < low) or (isinstance(high, int) and len(value) > high):
+                return True
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            for key, below in (("minimum", True), ("maximum", False), ("exclusiveMinimum", True), ("exclusiveMaximum", False)):
+                bound = schema.get(key)
+                if isinstance(bound, bool) or not isinstance(bound, (int, float)):
+                    continue
+                exclusive = key.startswith("exclusive") or schema.get("exclusiveMinimum" if below else "exclusiveMaximum") is True
+                if (value < bound or (exclusive and value == bound)) if below else (value > bound or (exclusive and value == bound)):
+                    return True
+        return False
+
     def constraints(self, schema: dict[str, Any], at: str) -> list[str]:
         out: list[str] = []
-        pattern = schema.get("pattern")
-        if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                self.error(at + "/pattern", f"pattern does not compile as a regular expression: {exc}")
-            else:
-                out.append(f"pattern={py_literal(pattern)}")
         for key, arg in (("minLength", "min_length"), ("maxLength", "max_length"), ("minItems", "min_length"), ("maxItems", "max_length")):
             value = schema.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
@@ -645,10 +714,17 @@ def _container_default(texpr: TypeExpr, value: object) -> bool:
     )
 
 
+_PATTERN_IMPORTS = frozenset({Import("typing", "Annotated"), Import("._patterns", "Pattern")})
+
+
 def _fits(texpr: TypeExpr, value: object) -> bool:
     base = texpr.annotation.removesuffix(" | None")
     if base.startswith("Literal["):
-        return py_literal(value) in base
+        try:
+            members = ast.literal_eval("[" + base[len("Literal[") : -1] + "]")
+        except (ValueError, SyntaxError):  # not one Literal (a union of them, say): by its text
+            return py_literal(value) in base
+        return any(type(member) is type(value) and member == value for member in members)
     if isinstance(value, bool):
         return base == "bool"
     if base == "float":

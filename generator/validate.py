@@ -1,17 +1,33 @@
 """Stage 2: check the document against the OpenAPI 3.0 / 3.1 schema (openapi-spec-validator).
 
 Every problem becomes a :class:`SpecError` naming its JSON pointer; nothing is raised for the
-first one, so the user sees all of them in one run.
+first one, so the user sees all of them in one run. Each finding is classified by what it does
+to the generated code (the README's "What is refused" lists the rules):
+
+* **warnings** (generation goes on): a ``default`` or ``example`` that contradicts its schema
+  (an invalid default is left out of the code, see :mod:`generator.schemas`), a field that
+  OpenAPI does not define on that object (a ``title`` on an operation, a 3.1 keyword such as
+  ``const`` in a 3.0 document: ignored, or honoured where the model knows it);
+* **errors** (nothing is written): everything else the validator finds, and the structural
+  problems found here (paths, parameters, responses, duplicate operationIds, allOf cycles).
+
+``required`` naming a property that no ``properties`` declares is left to the model, which
+warns where it meets it and renders the property as a required field of any type.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from jsonschema import ValidationError, validators  # type: ignore[import-untyped]
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
+from openapi_spec_validator.validation.exceptions import ExtraParametersError
 
+from . import ecma
 from .errors import SpecError, SpecErrors, escape_pointer_token, pointer
 from .load import Document
 
@@ -19,10 +35,11 @@ _MAX_MESSAGE = 240
 
 
 def validate(doc: Document) -> Document:
-    """Return ``doc`` unchanged if it is valid OpenAPI 3.0/3.1; raise :class:`SpecErrors` if not."""
-    errors = check(doc)
-    if errors:
-        raise SpecErrors(errors)
+    """Return ``doc`` unchanged if it is valid OpenAPI 3.0/3.1 (warnings aside); raise
+    :class:`SpecErrors` with every finding, warnings included, if not."""
+    found = check(doc)
+    if any(not e.warning for e in found):
+        raise SpecErrors(found)
     return doc
 
 
@@ -36,23 +53,25 @@ def check(doc: Document) -> list[SpecError]:
     if not isinstance(version, str):
         return [SpecError(doc.file, "/openapi", f"the version must be a string such as '3.0.3', found {version!r}")]
     if version.startswith("3.0."):
-        validator: Any = OpenAPIV30SpecValidator(doc.root)
+        validator: Any = _V30(doc.root)
     elif version.startswith("3.1."):
-        validator = OpenAPIV31SpecValidator(doc.root)
+        validator = _V31(doc.root)
     else:
         return [SpecError(doc.file, "/openapi", f"unsupported OpenAPI version {version!r}; expected 3.0.x or 3.1.x")]
     # Structural checks first: they name the exact location (the validator often cannot), and
     # a document that fails them can make the validator itself fail or recurse forever.
     ours = list(_structure(doc))
-    if ours:
+    if any(not e.warning for e in ours):
         return ours
-    found: dict[tuple[str, str], SpecError] = {}
+    found: dict[tuple[str, str], SpecError] = {(e.pointer, e.message): e for e in ours}
+    registry = validator.keyword_validators_registry
     try:
-        for error in validator.iter_errors():
-            spec_error = _to_spec_error(doc.file, error)
-            if not spec_error.pointer:
-                spec_error = SpecError(doc.file, _locate(doc.root, getattr(_deepest(error), "instance", None)), spec_error.message)
-            found.setdefault((spec_error.pointer, spec_error.message), spec_error)
+        with warnings.catch_warnings():
+            # Python's re, compiling patterns for the schema's ``format: regex``, warns about
+            # ECMA-262 syntax it reads differently ("possible nested set"); those findings are
+            # dropped (see _is_regex_format), and the warnings must not become errors either.
+            warnings.simplefilter("ignore")
+            found = _findings(doc, validator, registry, found, version)
     except RecursionError:
         return [SpecError(doc.file, "", "the document is nested too deeply to validate")]
     except Exception as exc:  # the validator's own assertions on malformed input
@@ -63,8 +82,179 @@ def check(doc: Document) -> list[SpecError]:
     errors = list(found.values())
     roots = {"/" + escape_pointer_token(key) for key in doc.root}
     located = [e for e in errors if e.pointer == "" or "/" + e.pointer.split("/")[1] in roots]
-    kept = located or [SpecError(e.file, "", f"in a schema object: {e.message} (at {e.pointer})") for e in errors]
+    kept = located or [SpecError(e.file, "", f"in a schema object: {e.message} (at {e.pointer})", e.warning) for e in errors]
     return sorted(kept, key=lambda e: e.pointer)
+
+
+def _findings(
+    doc: Document, validator: Any, registry: Any, found: dict[tuple[str, str], SpecError], version: str
+) -> dict[tuple[str, str], SpecError]:
+    """The validator's findings added to ``found``, each classified (see the module docstring)."""
+    for error in validator.iter_errors():
+        value_check: _ValueCheck | None = getattr(registry, _TAG, None)
+        setattr(registry, _TAG, None)
+        if value_check is not None:
+            spec_error = value_check.warning(doc, error)
+            earlier = found.pop((spec_error.pointer, ""), None)
+            if earlier is not None:  # one line per value: its reasons joined
+                spec_error = value_check.warning(doc, error, earlier.message)
+            found[(spec_error.pointer, "")] = spec_error
+            continue
+        if isinstance(error, ExtraParametersError) or _is_regex_format(error):
+            continue  # the model's and our own pattern checks report these, located
+        spec_error = _to_spec_error(doc.file, error, version)
+        if not spec_error.pointer:
+            spec_error = SpecError(doc.file, _locate(doc.root, getattr(_deepest(error), "instance", None)), spec_error.message, spec_error.warning)
+        found.setdefault((spec_error.pointer, spec_error.message), spec_error)
+    return found
+
+
+# --- Which findings are about a default or an example ------------------------------------------
+#
+# openapi-spec-validator checks each schema's ``default`` against the schema, and reports what
+# it finds without saying where (the error's path is inside the value). Its keyword validators
+# are looked up in a registry by name, so subclasses below take the places of "default" and
+# "schema": they note, just before each finding goes up the chain of generators, which value of
+# which schema it is about, and :func:`check` reads that note as the finding arrives.
+
+_TAG = "_partner_codegen_value_check"
+
+
+class _ValueCheck:
+    """Which keyword's value (``default`` / ``example``) at which schema a finding is about."""
+
+    def __init__(self, keyword: str, parts: tuple[Any, ...], value: Any) -> None:
+        self.keyword = keyword
+        self.parts = parts
+        self.value = value
+
+    def warning(self, doc: Document, error: Any, earlier: str | None = None) -> SpecError:
+        where = _real_pointer(doc.root, self.parts) + "/" + self.keyword
+        message = str(getattr(error, "message", error))
+        if len(message) > _MAX_MESSAGE:
+            message = message[: _MAX_MESSAGE - 3] + "..."
+        if earlier is not None:
+            message = earlier[earlier.index("(") + 1 : earlier.rindex(")")] + "; " + message
+        shown = repr(self.value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        if self.keyword == "default":
+            text = f"default {shown} does not match its schema ({message}); it is left out of the generated code"
+        else:
+            text = f"example {shown} does not match its schema ({message})"
+        return SpecError(doc.file, where, text, warning=True)
+
+
+def _is_regex_format(error: Any) -> bool:
+    """The OpenAPI schema's ``format: regex`` on ``pattern``, checked with Python's ``re``:
+    patterns are ECMA-262, which :func:`_patterns` checks instead."""
+    specific = _deepest(error)
+    return getattr(specific, "validator", None) == "format" and getattr(specific, "validator_value", None) == "regex"
+
+
+def _tagged(registry: Any, keyword: str, schema: Any, value: Any, errors: Iterable[Any]) -> Iterator[Any]:
+    for error in errors:
+        setattr(registry, _TAG, _ValueCheck(keyword, tuple(schema.parts), value))
+        yield error
+
+
+def _ecma_pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    """JSON Schema's ``pattern`` as ECMA-262 (see generator.ecma), for checking defaults and
+    examples; a pattern no engine can run is not checked (the model warns about it)."""
+    if not validator.is_type(instance, "string") or not isinstance(pattern, str):
+        return
+    try:
+        if ecma.matches(ecma.translate(pattern), instance):
+            return
+    except ecma.UnusablePatternError:
+        return
+    yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _default_checker(base: Any) -> type:
+    value_validator = validators.extend(base.value_validator_cls, {"pattern": _ecma_pattern})
+
+    class Default(base):  # type: ignore[misc]
+        value_validator_cls = value_validator
+
+        def __call__(self, schema: Any, value: Any) -> Iterator[Any]:
+            yield from _tagged(self.registry, "default", schema, value, super().__call__(schema, value))
+
+    return Default
+
+
+def _schema_checker(base: type) -> type:
+    class Schema(base):  # type: ignore[misc]
+        """The schema checks, plus each schema's ``example`` checked like its ``default``."""
+
+        def __call__(self, schema: Any, require_properties: bool = True, meta_checked: bool = False) -> Iterator[Any]:
+            yield from super().__call__(schema, require_properties, meta_checked)
+            try:
+                if "example" not in schema:
+                    return
+                node = schema.read_value()
+            except Exception:
+                return
+            examples = self.registry.__dict__.setdefault("_partner_codegen_examples", set())
+            if not isinstance(node, dict) or id(node) in examples:
+                return
+            examples.add(id(node))
+            value = node["example"]
+            if value is None and node.get("nullable") is True:
+                return
+            checker = self.registry["default"]
+            yield from _tagged(self.registry, "example", schema, value, super(type(checker), checker).__call__(schema, value))
+
+    return Schema
+
+
+class _V30(OpenAPIV30SpecValidator):
+    keyword_validators = {  # noqa: RUF012 - the base class declares it so
+        **OpenAPIV30SpecValidator.keyword_validators,
+        "default": _default_checker(keywords.OpenAPIV30ValueValidator),
+        "schema": _schema_checker(keywords.OpenAPIV30SchemaValidator),
+    }
+
+
+class _V31(OpenAPIV31SpecValidator):
+    keyword_validators = {  # noqa: RUF012 - the base class declares it so
+        **OpenAPIV31SpecValidator.keyword_validators,
+        "default": _default_checker(keywords.OpenAPIV31ValueValidator),
+        "schema": _schema_checker(keywords.OpenAPIV31SchemaValidator),
+    }
+
+
+def _real_pointer(root: Any, parts: tuple[Any, ...]) -> str:
+    """The pointer of the node the validator reached by ``parts``, through any ``$ref`` on the
+    way (the validator follows references and reports the path it took)."""
+    location: list[Any] = []
+    node = root
+    for part in parts:
+        node = _through_refs(root, node, location)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return pointer(*location, *parts[len(location):])
+        location.append(part)
+    _through_refs(root, node, location)
+    return pointer(*location)
+
+
+def _through_refs(root: Any, node: Any, location: list[Any]) -> Any:
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and seen < 50:
+        seen += 1
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in node["$ref"][2:].split("/")]
+        target: Any = root
+        for token in tokens:
+            if isinstance(target, dict) and token in target:
+                target = target[token]
+            elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+                target = target[int(token)]
+            else:
+                return node
+        location[:] = tokens
+        node = target
+    return node
 
 
 _STATUS = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
@@ -79,8 +269,8 @@ def _structure(doc: Document) -> Iterable[SpecError]:
     if paths is not None and not isinstance(paths, dict):
         yield SpecError(file, "/paths", f"{_short(paths)} is not of type 'object'")
         return
-    yield from _patterns(doc)
     yield from _all_of_cycles(doc)
+    yield from _patterns(doc)
     seen: dict[str, str] = {}
     for path, item in (paths or {}).items():
         if not path.startswith("/"):
@@ -120,6 +310,13 @@ def _structure(doc: Document) -> Iterable[SpecError]:
                     yield SpecError(file, where, f"path parameter {name!r} does not appear in the path {path!r}")
             declared = shared | _declared_path_params(doc, op.get("parameters"))
             for name in sorted(template - declared):
+                if "?" in path and f"{{{name}}}" in path[path.index("?") :]:
+                    yield SpecError(
+                        file, at,
+                        f"path template variable {{{name}}} is in a query string written into the path "
+                        f"({path[path.index('?'):]!r}); a path may not hold a query: declare it as an 'in: query' parameter",
+                    )
+                    continue
                 yield SpecError(file, at, f"path template variable {{{name}}} has no 'in: path' parameter")
             responses = op.get("responses")
             for code in responses if isinstance(responses, dict) else ():
@@ -163,14 +360,17 @@ def _walk(node: Any, here: tuple[str | int, ...]) -> Iterable[tuple[Any, tuple[s
 
 
 def _patterns(doc: Document) -> Iterable[SpecError]:
-    """Every schema ``pattern`` must compile (the generated models compile them on import)."""
+    """A ``pattern`` that is not ECMA-262, or that no engine the models use can run, is not
+    enforced (see generator.ecma): a warning at the pattern."""
     found = []
     for node, where in _walk(doc.root, ()):
         if isinstance(node, dict) and isinstance(node.get("pattern"), str) and "properties" not in where[-1:]:
             try:
-                re.compile(node["pattern"])
-            except re.error as exc:
-                found.append(SpecError(doc.file, pointer(*where, "pattern"), f"pattern does not compile as a regular expression: {exc}"))
+                ecma.translate(node["pattern"])
+            except ecma.UnusablePatternError as exc:
+                shown = repr(node["pattern"])
+                shown = shown if len(shown) <= 80 else shown[:77] + "..."
+                found.append(SpecError(doc.file, pointer(*where, "pattern"), f"pattern {shown} is not enforced: {exc}", warning=True))
     return sorted(found, key=lambda e: e.pointer)
 
 
@@ -235,13 +435,39 @@ def _deepest(error: Any) -> Any:
         )
 
 
-def _to_spec_error(file: str, error: Any) -> SpecError:
+_UNEXPECTED = re.compile(r"^'(?P<field>[^']*)' does not match any of the regexes: '\^x-'$")
+_NOT_ALLOWED = re.compile(r"^Additional properties are not allowed \((?P<fields>.*) (?:was|were) unexpected\)$")
+_LATER_KEYWORDS = frozenset({"const", "examples", "$schema", "$id", "$comment", "contentMediaType", "contentEncoding", "if", "then", "else", "dependentRequired", "dependentSchemas", "prefixItems", "unevaluatedProperties", "unevaluatedItems", "$defs", "propertyNames", "contains", "minContains", "maxContains"})
+_HONOURED = frozenset({"const"})
+
+
+def _to_spec_error(file: str, error: Any, version: str = "3.0") -> SpecError:
     specific = _deepest(error)
     path: list[str | int] = list(getattr(specific, "absolute_path", ()) or ())
     message = str(getattr(specific, "message", specific))
+    unexpected = _UNEXPECTED.match(message)
+    fields = [unexpected["field"]] if unexpected else re.findall(r"'([^']*)'", m["fields"]) if (m := _NOT_ALLOWED.match(message)) else []
+    if fields:
+        where = pointer(*path, fields[0]) if len(fields) == 1 else pointer(*path)
+        return SpecError(file, where, _unexpected_fields(fields, version), warning=True)
+    if path[-1:] == ["pattern"] and getattr(specific, "validator", None) == "type":
+        shown = _short(getattr(specific, "instance", None))
+        return SpecError(file, pointer(*path), f"pattern {shown} is not a string, so not a regular expression: not enforced", warning=True)
     if len(message) > _MAX_MESSAGE:
         message = message[: _MAX_MESSAGE - 3] + "..."
     return SpecError(file, pointer(*path), message)
+
+
+def _unexpected_fields(fields: list[str], version: str) -> str:
+    """A field OpenAPI does not define on an object is ignored, unless it is a keyword of a
+    later JSON Schema draft that the model honours (``const`` in a 3.0 schema)."""
+    names = ", ".join(repr(f) for f in fields)
+    later = [f for f in fields if f in _LATER_KEYWORDS]
+    if version.startswith("3.0.") and later and len(later) == len(fields):
+        honoured = [f for f in fields if f in _HONOURED]
+        effect = "honoured as in OpenAPI 3.1" if len(honoured) == len(fields) else "ignored" if not honoured else f"{', '.join(repr(f) for f in honoured)} honoured as in OpenAPI 3.1, the rest ignored"
+        return f"{names} {'is' if len(fields) == 1 else 'are'} not OpenAPI {version} (a later version's keyword); {effect}"
+    return f"{names} {'is' if len(fields) == 1 else 'are'} not a field OpenAPI {version} defines here; ignored"
 
 
 # --- Validating only what changed -------------------------------------------------------------

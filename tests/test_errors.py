@@ -30,7 +30,7 @@ HAND_WRITTEN = frozenset(
     {
         "allof_cycle", "discriminator_mapping_dangling", "duplicate_keys", "env_vars_invalid",
         "parameter_in_body", "path_not_slash", "path_parameter_not_in_path", "paths_not_mapping",
-        "pattern_variable_lookbehind", "ref_to_non_mapping", "request_body_empty_content",
+        "ref_to_non_mapping", "request_body_empty_content",
         "response_code_invalid", "yaml_recursive_alias",
     }
 )

@@ -139,7 +139,7 @@ PROBE = textwrap.dedent(
                 "required": info.is_required(),
                 "default": None if info.is_required() else info.default,
                 "literals": literals(info.annotation),
-                "pattern": next((m.pattern for m in info.metadata if getattr(m, "pattern", None)), None),
+                "pattern": next((m.spec for m in info.metadata if type(m).__name__ == "Pattern"), None),
             }
         out["models"][cname] = {"doc": inspect.cleandoc(cls.__doc__ or ""), "fields": fields}
     for rname in resources.__all__:

@@ -176,3 +176,45 @@ def test_generated_package_behaves(pets: Any, monkeypatch: pytest.MonkeyPatch) -
     assert new_pet.model_dump(mode="json", exclude_unset=True, context={"request": True}) == {"name": "Rex", "kind": {"type": "cat"}}
     assert client.default.delete_pets_by_pet_id(pet_id=7) is None
     assert sent[-1].url.path == "/pets/7"
+
+
+def test_union_in_all_of_is_distributed_over_its_variants(tmp_path: Path) -> None:
+    """``allOf: [<oneOf A | B>, Common]`` is ``A + Common | B + Common`` (peertube's
+    VideoCreateImport): each variant merged with the rest, the outer ``required`` on each."""
+    spec: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Common": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Import": {
+                    "allOf": [
+                        {"oneOf": [
+                            {"properties": {"url": {"type": "string"}}, "required": ["url"]},
+                            {"properties": {"file": {"type": "string"}}, "required": ["file"]},
+                        ]},
+                        {"$ref": "#/components/schemas/Common"},
+                    ],
+                    "required": ["name"],
+                },
+            }
+        },
+    }
+    built = build(load(write_spec(tmp_path, spec)), package="dist")
+    first, second = model(built, "Import1"), model(built, "Import2")
+    assert [(f.wire_name, f.required) for f in first.fields] == [("url", True), ("name", True)]
+    assert [(f.wire_name, f.required) for f in second.fields] == [("file", True), ("name", True)]
+    alias = next(a for a in built.aliases if a.name == "Import")
+    assert alias.type.annotation == "Import1 | Import2"
+
+
+def test_a_default_beside_a_union_of_literals_is_judged_without_error() -> None:
+    """``Literal["a"] | Literal["b"]`` is not one Literal: judged by its text (GitHub's spec)."""
+    from generator.ir import TypeExpr
+    from generator.schemas import _fits
+
+    both = TypeExpr('Literal["a"] | Literal["b"]', 'Literal["a"] | Literal["b"]')
+    assert _fits(both, "a")
+    assert not _fits(both, "c")
+    assert _fits(TypeExpr('Literal["6", "12"]', ""), "6") and not _fits(TypeExpr('Literal["6", "12"]', ""), 6)

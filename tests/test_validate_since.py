@@ -179,13 +179,13 @@ def test_a_dependent_of_a_changed_schema_is_checked_too() -> None:
         "components": {
             "schemas": {
                 "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
-                "Child": {"allOf": [{"$ref": "#/components/schemas/Base"}], "required": ["a"]},
+                "Child": {"allOf": [{"$ref": "#/components/schemas/Base"}], "default": {"a": "x"}},
                 "Other": {"type": "string"},
             }
         },
     }
     new = copy.deepcopy(old)
-    new["components"]["schemas"]["Base"]["properties"] = {"b": {"type": "string"}}
+    new["components"]["schemas"]["Base"]["properties"] = {"a": {"type": "integer"}}  # Child's default no longer fits
     reduced = changed_part(new, old)
     assert reduced is not None
     assert set(reduced["components"]["schemas"]) == {"Base", "Child"}

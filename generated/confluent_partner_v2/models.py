@@ -14,6 +14,7 @@ from pydantic import ConfigDict, Field
 
 from ._formats import EmailStr, UriStr
 from ._models import Model
+from ._patterns import Pattern
 
 __all__ = [
     "ActivatePartnerSignupRequest",
@@ -82,7 +83,12 @@ class SignupOrganization(Model):
     metadata: ObjectMeta | None = None
     """Server-maintained bookkeeping fields of an object."""
 
-    name: str = Field(pattern="^[^<>#%'*^`{|}~\"]{1,31}$", min_length=1, max_length=31)
+    name: Annotated[
+        str,
+        Pattern(
+            "^[^<>\\#%'\\*\\^`\\{\\|\\}\\~\"]{1,31}$", "rust-regex", "^[^<>#%'*^`{|}~\"]{1,31}$"
+        ),
+    ] = Field(min_length=1, max_length=31)
     """Display name: 1 to 31 characters, none of which may be < > # % ' * ^ { | } ~ ` or \"."""
 
     sso_config: SsoConfig
@@ -149,9 +155,12 @@ class LinkOrganization(Model):
     metadata: ObjectMeta | None = None
     """Server-maintained bookkeeping fields of an object."""
 
-    name: str | None = Field(
-        default=None, pattern="^[^<>#%'*^`{|}~\"]{1,31}$", min_length=1, max_length=31
-    )
+    name: Annotated[
+        str | None,
+        Pattern(
+            "^[^<>\\#%'\\*\\^`\\{\\|\\}\\~\"]{1,31}$", "rust-regex", "^[^<>#%'*^`{|}~\"]{1,31}$"
+        ),
+    ] = Field(default=None, min_length=1, max_length=31)
     """Display name: 1 to 31 characters, none of which may be < > # % ' * ^ { | } ~ ` or \"."""
 
     sso_config: SsoConfig
@@ -195,9 +204,12 @@ class Organization(Model):
     metadata: ObjectMeta | None = None
     """Server-maintained bookkeeping fields of an object."""
 
-    name: str | None = Field(
-        default=None, pattern="^[^<>#%'*^`{|}~\"]{1,31}$", min_length=1, max_length=31
-    )
+    name: Annotated[
+        str | None,
+        Pattern(
+            "^[^<>\\#%'\\*\\^`\\{\\|\\}\\~\"]{1,31}$", "rust-regex", "^[^<>#%'*^`{|}~\"]{1,31}$"
+        ),
+    ] = Field(default=None, min_length=1, max_length=31)
     """Display name: 1 to 31 characters, none of which may be < > # % ' * ^ { | } ~ ` or \"."""
 
     sso_config: SsoConfig | None = None

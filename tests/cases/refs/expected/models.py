@@ -7,11 +7,10 @@ name) or use ``Model.model_validate(data)``.
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
-from pydantic import Field
+from typing import Annotated, TypeAlias
 
 from ._models import Model
+from ._patterns import Pattern
 
 __all__ = [
     "Error",
@@ -31,7 +30,7 @@ class ItemInput(Model):
 class Item(Model):
     """Item"""
 
-    id: str = Field(pattern="^it-[0-9]+$")
+    id: Annotated[str, Pattern("^it\\-[0-9]+$", "rust-regex", "^it-[0-9]+$")]
 
     name: str
 

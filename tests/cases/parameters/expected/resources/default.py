@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
+from .._patterns import Pattern
 from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
@@ -41,7 +42,7 @@ _SEARCH_PARAMETERS: dict[str, dict[str, Any]] = {
         "filter": SearchFilter,
         "point": SearchPoint,
         "range": SearchRange,
-        "code": Annotated[str, Field(pattern="^[A-Z]{3}$")],
+        "code": Annotated[str, Pattern("^[A-Z]{3}$", "rust-regex", "^[A-Z]{3}$")],
     }
 }
 _SEARCH_STYLES: dict[str, dict[str, tuple[str, bool]]] = {

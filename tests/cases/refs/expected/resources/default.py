@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
-from pydantic import Field
-
 from .._base_client import build_body as _build_body
+from .._patterns import Pattern
 from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
@@ -35,14 +34,14 @@ _LIST_ITEMS_PARAMETERS: dict[str, dict[str, Any]] = {
 }
 _LIST_ITEMS_RESULT: TypeAlias = list[ItemAlias]
 _GET_ITEM_PARAMETERS: dict[str, dict[str, Any]] = {
-    "path": {"item_id": Annotated[str, Field(pattern="^it-[0-9]+$")]},
+    "path": {"item_id": Annotated[str, Pattern("^it\\-[0-9]+$", "rust-regex", "^it-[0-9]+$")]},
     "header": {"X-Trace": str},
 }
 _REPLACE_ITEM_PARAMETERS: dict[str, dict[str, Any]] = {
-    "path": {"item_id": Annotated[str, Field(pattern="^it-[0-9]+$")]}
+    "path": {"item_id": Annotated[str, Pattern("^it\\-[0-9]+$", "rust-regex", "^it-[0-9]+$")]}
 }
 _DELETE_ITEM_PARAMETERS: dict[str, dict[str, Any]] = {
-    "path": {"item_id": Annotated[str, Field(pattern="^it-[0-9]+$")]}
+    "path": {"item_id": Annotated[str, Pattern("^it\\-[0-9]+$", "rust-regex", "^it-[0-9]+$")]}
 }
 
 
