@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,7 +161,9 @@ def test_valid_default_is_kept(tmp_path: Path) -> None:
     spec = tmp_path / "ok.yaml"
     spec.write_text((CASES / "default_not_in_enum.yaml").read_text().replace("default: 6", "default: '6'"))
     assert cli.main(["generate", str(spec), "--out", str(tmp_path), "--package", "kept", "--no-cache"]) == 0
-    assert "months: Literal[\"6\", \"12\"] | None = \"6\"" in (tmp_path / "kept" / "models.py").read_text()
+    # (a response field: its enum is read leniently, see the client's lenient responses)
+    line = re.search(r"^    months: (.*)$", (tmp_path / "kept" / "models.py").read_text(), re.M)
+    assert line is not None and 'Literal["6", "12"]' in line[1] and line[1].endswith(' = "6"'), line
 
 
 def test_required_name_without_property_is_a_required_field_of_any_type(generated: dict[str, ModuleType]) -> None:
