@@ -33,11 +33,11 @@ import yaml
 
 from .errors import GenerationError, SpecError, SpecErrors, pointer
 from .load import load
+from .openapi import HTTP_METHODS, path_items
 from .overlay import apply_overlay, load_overlay
 
 __all__ = ["derive", "derived_spec", "dump", "extract", "operation_list", "relabel", "write_extracted"]
 
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _TOP_LEVEL = ("openapi", "info", "jsonSchemaDialect", "servers", "security", "externalDocs")
 
 
@@ -45,12 +45,11 @@ def extract(root: dict[str, Any], operations: Sequence[str], *, file: str) -> di
     """The part of ``root`` that ``operations`` need; SpecErrors for an unknown operationId."""
     wanted = list(dict.fromkeys(operations))
     found: dict[str, tuple[str, str]] = {}
-    paths = root.get("paths") if isinstance(root.get("paths"), dict) else {}
-    assert isinstance(paths, dict)
+    paths = dict(path_items(root))
     for path, item in paths.items():
         if not isinstance(item, dict):
             continue
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             op = item.get(method)
             if isinstance(op, dict) and op.get("operationId") in wanted:
                 found.setdefault(op["operationId"], (path, method))
@@ -62,12 +61,12 @@ def extract(root: dict[str, Any], operations: Sequence[str], *, file: str) -> di
     kept_paths: dict[str, Any] = {}
     chosen = set(found.values())
     for path, item in paths.items():
-        methods = [m for m in _HTTP_METHODS if (path, m) in chosen]
+        methods = [m for m in HTTP_METHODS if (path, m) in chosen]
         if methods:
-            kept_paths[path] = {k: v for k, v in item.items() if k not in _HTTP_METHODS or k in methods}
+            kept_paths[path] = {k: v for k, v in item.items() if k not in HTTP_METHODS or k in methods}
     out: dict[str, Any] = {key: root[key] for key in _TOP_LEVEL if key in root}
     out.update({key: value for key, value in root.items() if isinstance(key, str) and key.startswith("x-")})
-    used_tags = {tag for item in kept_paths.values() for m in _HTTP_METHODS for tag in _tags(item.get(m))}
+    used_tags = {tag for item in kept_paths.values() for m in HTTP_METHODS for tag in _tags(item.get(m))}
     tags = [t for t in root.get("tags") or [] if isinstance(t, dict) and t.get("name") in used_tags]
     if tags:
         out["tags"] = tags
@@ -121,7 +120,7 @@ def _keep(components: dict[str, Any], key: tuple[str, str], keep: set[tuple[str,
 def _security_schemes(paths: dict[str, Any], top: dict[str, Any]) -> list[str]:
     requirements: list[Any] = list(top.get("security") or [])
     for item in paths.values():
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             op = item.get(method)
             if isinstance(op, dict):
                 requirements.extend(op.get("security") or [])
@@ -176,7 +175,7 @@ def write_extracted(spec: Path, *, operations: Sequence[str] | None, overlays: S
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise GenerationError(f"cannot write {output}: {exc.strerror or exc}") from None
-    kept = sum(1 for item in root.get("paths", {}).values() for method in item if method in _HTTP_METHODS)
+    kept = sum(1 for _, item in path_items(root) for method in item if method in HTTP_METHODS)
     schemas = len(root.get("components", {}).get("schemas", {}))
     return f"{output}: {kept} operation{'s' if kept != 1 else ''}, {schemas} schema{'s' if schemas != 1 else ''}"
 

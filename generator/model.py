@@ -34,7 +34,8 @@ from . import naming
 from .errors import SpecError, SpecErrors, escape_pointer_token, pointer, unique
 from .ir import AliasDef, Api, Auth, DocParam, ModelDef, Operation, Resource
 from .load import Document
-from .operations import HTTP_METHODS, build_operation, strip_badges
+from .openapi import HTTP_METHODS, path_items
+from .operations import build_operation, strip_badges
 from .schemas import RESERVED_CLASS_NAMES, SchemaBuilder, Usage, text
 
 __all__ = ["build", "strip_badges"]
@@ -50,8 +51,7 @@ def build(doc: Document, *, package: str) -> Api:
     resources: dict[str, list[Operation]] = {}
     method_names: dict[tuple[str, str], str] = {}
     op_ids: dict[str, str] = {}
-    paths = doc.root.get("paths") or {}
-    for path, raw_item in paths.items():
+    for path, raw_item in path_items(doc.root):
         item, _ = b.deref(raw_item, pointer("paths", path))  # a path item may be a $ref
         if not isinstance(item, dict):
             continue
@@ -233,7 +233,7 @@ def _required_scopes(doc: Document, scheme_name: str) -> set[str]:
     requirements: list[Any] = []
     if isinstance(doc.root.get("security"), list):
         requirements += doc.root["security"]
-    for item in (doc.root.get("paths") or {}).values():
+    for _, item in path_items(doc.root):
         for operation in item.values() if isinstance(item, dict) else ():
             if isinstance(operation, dict) and isinstance(operation.get("security"), list):
                 requirements += operation["security"]

@@ -15,9 +15,8 @@ from . import naming
 from .errors import escape_pointer_token, pointer
 from .ir import DEFAULT_STYLES, Import, Operation, Pagination, Param, TypeExpr
 from .load import Document
+from .openapi import path_items
 from .schemas import SchemaBuilder, Usage, flag, text
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 RESERVED_ARGUMENTS = frozenset(
     # the per-call options every method takes; nothing else in a method body can be shadowed
@@ -321,8 +320,7 @@ def _accessible_by(doc: Document, path: str, method: str) -> str:
         return "delete"
     if method == "post":
         prefix = path.rstrip("/") + "/{"
-        paths = doc.root.get("paths") or {}
-        if any(p.startswith(prefix) and p.count("/") == path.rstrip("/").count("/") + 1 for p in paths):
+        if any(p.startswith(prefix) and p.count("/") == path.rstrip("/").count("/") + 1 for p, _ in path_items(doc.root)):
             return "insert"
     return "exec"
 

@@ -10,6 +10,8 @@ special. Names are allocated in document order, so the same spec always gets the
 from __future__ import annotations
 
 import ast
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,15 @@ RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",
     # Types the annotations spell: a field named ``str`` would shadow ``str`` for later fields.
     "str", "int", "float", "bool", "bytes", "list", "dict", "None",
+}
+# What a JSON value of each ``type`` is in Python (booleans are not numbers in JSON Schema).
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
 }
 _PRIMITIVES: dict[str, str] = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMATS: dict[str, tuple[str, Import | None]] = {
@@ -212,16 +223,18 @@ class SchemaBuilder:
                 types = None
         if types == "null" or (isinstance(types, list) and not types and schema.get("type") == ["null"]):
             return TypeExpr("None", "None", nullable=True)
-        if "const" in schema or isinstance(schema.get("enum"), list):
-            if "const" in schema:
-                texpr = self.literal_type([schema["const"]], at)
-            else:
-                values = schema["enum"]
-                nullable = nullable or None in values
-                if values and all(v is None for v in values):
-                    self.warn(at + "/enum", "an enum whose only value is null: the value is always null (typed None)")
-                    return TypeExpr("None", "None", nullable=True)
-                texpr = self.literal_type([v for v in values if v is not None], at)
+        literal_values: list[Any] | None = None
+        if "const" in schema:
+            literal_values = [schema["const"]]
+        elif isinstance(schema.get("enum"), list):
+            values = schema["enum"]
+            nullable = nullable or None in values
+            if values and all(v is None for v in values):
+                self.warn(at + "/enum", "an enum whose only value is null: the value is always null (typed None)")
+                return TypeExpr("None", "None", nullable=True)
+            literal_values = self.reachable_values(values, types, at)
+        if literal_values is not None:
+            texpr = self.literal_type(literal_values, at)
             texpr = _maybe_null(texpr, nullable)
             if named:  # a named enum is a type of its own: ``Status: TypeAlias = Literal[...]``
                 self.aliases[hint] = AliasDef(hint, at, text(schema.get("description")), texpr)
@@ -272,6 +285,32 @@ class SchemaBuilder:
         if kind == "number":  # JSON numbers may arrive as integers
             return TypeExpr("float", "float")
         return TypeExpr(name, name)
+
+    def reachable_values(self, values: list[Any], types: Any, at: str) -> list[Any] | None:
+        """The non-null enum values a value of the schema's ``type`` can take.
+
+        A value of another type can never be valid (``type`` and ``enum`` both apply), so
+        leaving it out changes nothing the API accepts: a warning, not a refusal. When no value
+        is left (``enum: [true, false]`` on a string), the author plainly meant the values as
+        text; the enum is ignored (``None``) and the type alone applies.
+        """
+        kept: list[Any] = []
+        wrong: list[int] = []
+        for index, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(types, str) and types in _JSON_TYPES and not _JSON_TYPES[types](value):
+                wrong.append(index)
+                continue
+            # JSON Schema counts 2.0 as an integer; the generated Literal holds the int.
+            kept.append(int(value) if types == "integer" and isinstance(value, float) else value)
+        if wrong and not kept:
+            self.warn(f"{at}/enum", f"no enum value is of type {types!r}: the enum is ignored and any {types} is accepted")
+            return None
+        for index in wrong:
+            shown = json.dumps(values[index])[:60]
+            self.warn(f"{at}/enum/{index}", f"enum value {shown} is not of type {types!r} and can never be valid: left out")
+        return kept
 
     def literal_type(self, values: list[Any], at: str) -> TypeExpr:
         scalars = [v for v in values if isinstance(v, (str, int, bool)) and not isinstance(v, float)]

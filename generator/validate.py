@@ -30,6 +30,7 @@ from openapi_spec_validator.validation.exceptions import ExtraParametersError
 from . import ecma
 from .errors import SpecError, SpecErrors, escape_pointer_token, pointer
 from .load import Document
+from .openapi import HTTP_METHODS, path_items
 
 _MAX_MESSAGE = 240
 
@@ -52,10 +53,15 @@ def check(doc: Document) -> list[SpecError]:
         return [SpecError(doc.file, "", "not an OpenAPI document: there is no 'openapi' field")]
     if not isinstance(version, str):
         return [SpecError(doc.file, "/openapi", f"the version must be a string such as '3.0.3', found {version!r}")]
+    # openapi-spec-validator takes every key of ``paths`` for a path item; its extensions
+    # (``x-...``, any value) are valid and describe no operation, so it is shown the rest.
+    shown = doc.root
+    if isinstance(shown.get("paths"), dict) and any(str(key).startswith("x-") for key in shown["paths"]):
+        shown = {**shown, "paths": dict(path_items(shown))}
     if version.startswith("3.0."):
-        validator: Any = _V30(doc.root)
+        validator: Any = _V30(shown)
     elif version.startswith("3.1."):
-        validator = _V31(doc.root)
+        validator = _V31(shown)
     else:
         return [SpecError(doc.file, "/openapi", f"unsupported OpenAPI version {version!r}; expected 3.0.x or 3.1.x")]
     # Structural checks first: they name the exact location (the validator often cannot), and
@@ -259,7 +265,6 @@ def _through_refs(root: Any, node: Any, location: list[Any]) -> Any:
 
 _STATUS = re.compile(r"^(?:[1-5][0-9][0-9]|[1-5]XX|default)$")
 _LOCATIONS = ("path", "query", "header", "cookie")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _structure(doc: Document) -> Iterable[SpecError]:
@@ -272,7 +277,7 @@ def _structure(doc: Document) -> Iterable[SpecError]:
     yield from _all_of_cycles(doc)
     yield from _patterns(doc)
     seen: dict[str, str] = {}
-    for path, item in (paths or {}).items():
+    for path, item in path_items(doc.root):
         if not path.startswith("/"):
             yield SpecError(file, pointer("paths", path), f"the path {path!r} must start with '/'")
             continue
@@ -280,7 +285,7 @@ def _structure(doc: Document) -> Iterable[SpecError]:
             continue
         template = set(re.findall(r"{([^}/]+)}", path))
         shared = _declared_path_params(doc, item.get("parameters"))
-        for method in _METHODS:
+        for method in HTTP_METHODS:
             op = item.get(method)
             if not isinstance(op, dict):
                 continue
@@ -618,8 +623,7 @@ def _reach(start: set[Unit], edges: dict[Unit, set[Unit]]) -> set[Unit]:
 
 def _duplicate_operation_ids(root: dict[str, Any]) -> bool:
     seen: set[Any] = set()
-    paths = root.get("paths")
-    for item in paths.values() if isinstance(paths, dict) else ():
+    for _, item in path_items(root):
         for op in item.values() if isinstance(item, dict) else ():
             op_id = op.get("operationId") if isinstance(op, dict) else None
             if op_id is not None:

@@ -211,6 +211,8 @@ def spec_operations(document: Any) -> set[tuple[str, str]]:
     if not isinstance(paths, dict):
         return operations
     for path, item in paths.items():
+        if str(path).startswith("x-"):  # a specification extension, not a path
+            continue
         seen: set[str] = set()
         while isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
             ref = item["$ref"]

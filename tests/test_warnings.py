@@ -28,7 +28,7 @@ SPECS = sorted(CASES.glob("*.yaml"))
 KINDS = {
     "default_wrong_type", "default_wrong_format", "default_not_in_enum", "example_wrong", "required_undeclared",
     "const_in_3_0", "field_not_allowed", "enum_only_null", "pattern_not_ecma", "pattern_variable_lookbehind",
-    "pattern_variable_lookbehind_model", "pattern_not_string",
+    "pattern_variable_lookbehind_model", "pattern_not_string", "enum_value_wrong_type",
 }
 
 
@@ -192,3 +192,16 @@ def test_enum_of_only_null_is_null(generated: dict[str, ModuleType]) -> None:
 def test_unusable_pattern_is_not_enforced(case: str, generated: dict[str, ModuleType]) -> None:
     model = _model(generated[case])
     assert model(code="anything at all").code == "anything at all"  # type: ignore[attr-defined]
+
+
+def test_enum_values_of_another_type_are_left_out(tmp_path: Path) -> None:
+    """Values ``type`` forbids are dropped, integral floats bind as ints, an enum of no fitting value is ignored."""
+    spec = CASES / "enum_value_wrong_type.yaml"
+    assert cli.main(["generate", str(spec), "--out", str(tmp_path), "--package", "wrong_type", "--no-cache"]) == 0
+    source = (tmp_path / "wrong_type" / "resources" / "default.py").read_text()
+    assert 'scope: Literal["all", "none"] | Omit | None = OMIT' in source
+    assert "level: Literal[1, 2] | Omit = OMIT" in source
+    assert "extended: str | Omit = OMIT" in source  # no value was a string: the enum is ignored
+    # the extension under ``paths`` is no path: the one operation is all there is
+    methods = (tmp_path / "wrong_type" / "_methods.py").read_text()
+    assert re.findall(r'path="([^"]*)"', methods) == ["/things"], methods
