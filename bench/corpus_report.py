@@ -130,6 +130,10 @@ def run_batch_and_clean(batch: list[CorpusSpec], work: Path, keep: bool) -> list
     start = time.perf_counter()
     done = corpus.run_batch(batch, work, log=log)
     log(f"batch of {len(batch)} directory documents: {time.perf_counter() - start:.1f}s")
+    for outcome in done:  # the verdicts that need reading, as they come (a full run takes hours)
+        if outcome.status != OK or not outcome.operations_ok:
+            first = (outcome.message or outcome.import_error or str(outcome.missing_operations)).strip().splitlines()
+            log(f"  {outcome.spec.id}: {outcome.status}: {first[0][:300] if first else ''}")
     if not keep:
         for outcome in done:
             if outcome.out_dir is not None:

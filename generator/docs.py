@@ -19,6 +19,7 @@ from typing import Any
 
 from .ir import AliasDef, Api, ModelDef, Operation, Resource, TypeExpr
 from .load import Document
+from .method_table import MethodEntry, method_entry, resource_parameters
 from .naming import legacy_snake
 from .options import DOC_STYLES as DOC_STYLES  # re-exported
 
@@ -177,17 +178,6 @@ def anchor(name: str) -> str:
     return "parameter-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "param")
 
 
-def _split_documented(op: Operation) -> tuple[list[tuple[str, bool]], list[str]]:
-    """``documented_required`` as (name, is_body) pairs, and ``documented_optional``.
-
-    The IR lists the operation's required parameters first, then the body's required
-    properties; counting the former tells the two apart.
-    """
-    non_body = sum(1 for p in op.params if p.location != "body" and p.required)
-    required = [(name, index >= non_body) for index, name in enumerate(op.documented_required)]
-    return required, list(op.documented_optional)
-
-
 def _names(service_id: str) -> tuple[str, str]:
     provider, _, service = service_id.partition(".")
     return provider, service or provider
@@ -313,7 +303,7 @@ def _top_level_union(text: str) -> list[str]:
 def _field_tables(api: Api, resource: Resource) -> tuple[FieldTable, ...]:
     tables = []
     for op in resource.operations:
-        if op.accessible_by != "select" or not op.response_model:
+        if op.http_method != "GET" or not op.response_model:  # what ``select`` reads
             continue
         name = op.response_model
         inner = re.fullmatch(r"(?:list|Sequence)\[(\w+)\]", name)
@@ -342,16 +332,20 @@ def _sql_method(api: Api, resource: Resource, op: Operation, tables: Mapping[str
 def resource_page(api: Api, resource: Resource) -> ResourcePage:
     """The current (StackQL MDX) layout's data for one resource."""
     provider, service = _names(api.service_id)
-    documented = {p.name for p in resource.doc_params}
+    parameters = resource_parameters(resource)
+    documented = {p.name for p in parameters}
+    entries = [method_entry(api, resource, op) for op in resource.operations]
     methods = []
-    for op in resource.operations:
-        required, optional = _split_documented(op)
+    for op, entry in zip(resource.operations, entries, strict=True):
         methods.append(
             MethodRow(
                 name=op.method_name,
-                accessible_by=op.accessible_by,
-                required=tuple(ParamRef(n, None if body or n not in documented else anchor(n)) for n, body in required),
-                optional=tuple(ParamRef(n, anchor(n) if n in documented else None) for n in optional),
+                accessible_by=entry.accessible_by,
+                required=(
+                    *(ParamRef(n, anchor(n) if n in documented else None) for n in entry.required_params),
+                    *(ParamRef(n, None) for n in entry.required_body),
+                ),
+                optional=tuple(ParamRef(n, anchor(n) if n in documented else None) for n in entry.optional),
                 description=op.description or op.summary,
             )
         )
@@ -359,7 +353,11 @@ def resource_page(api: Api, resource: Resource) -> ResourcePage:
     by_method = {t.method: t for t in tables}
 
     def sql(kind: str) -> tuple[SqlMethod, ...]:
-        return tuple(_sql_method(api, resource, op, by_method) for op in resource.operations if op.accessible_by == kind)
+        return tuple(
+            _sql_method(api, resource, op, by_method)
+            for op, entry in zip(resource.operations, entries, strict=True)
+            if entry.accessible_by == kind
+        )
 
     return ResourcePage(
         name=resource.name,
@@ -367,7 +365,7 @@ def resource_page(api: Api, resource: Resource) -> ResourcePage:
         provider=provider,
         service=service,
         methods=tuple(methods),
-        params=tuple(Row(p.name, p.datatype, p.description, anchor(p.name)) for p in resource.doc_params),
+        params=tuple(Row(p.name, p.datatype, p.description, anchor(p.name)) for p in parameters),
         field_tables=tables,
         selects=sql("select"),
         inserts=sql("insert"),
@@ -382,12 +380,12 @@ def legacy_page(api: Api, resource: Resource) -> LegacyPage:
     provider, service = _names(api.service_id)
     methods = []
     for op in resource.operations:
-        required, _ = _split_documented(op)
+        entry = method_entry(api, resource, op)
         methods.append(
             LegacyMethodRow(
                 name=legacy_snake(op.operation_id),
-                accessible_by=op.accessible_by,
-                required=tuple(sorted(f"data__{n}" if body else n for n, body in required)),
+                accessible_by=entry.accessible_by,
+                required=tuple(sorted([*entry.required_params, *(f"data__{n}" for n in entry.required_body)])),
                 description=op.description or op.summary,
             )
         )
@@ -414,14 +412,11 @@ class ArgumentDoc:
 
 @dataclass(frozen=True, slots=True)
 class MethodDoc:
-    """One method in the API reference."""
+    """One method in the API reference: its method-table row and what the reference adds."""
 
-    resource: str
+    entry: MethodEntry
+    """Its row of the method table (name, HTTP method and path, the SQL verb, the documented parameters)."""
     attribute: str
-    name: str
-    operation_id: str
-    http_method: str
-    path: str
     summary: str
     description: str
     signature: str
@@ -436,9 +431,6 @@ class MethodDoc:
     """A runnable Python program calling the method with example values."""
     cli_example: str
     """The same call through ``python -m <package>``."""
-    accessible_by: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
 
 
 def _mentioned(text: str, names: set[str]) -> list[str]:
@@ -552,12 +544,8 @@ def method_doc(
         takes.insert(0, op.body_model)
     values = examples.get(op.operation_id, {})
     return MethodDoc(
-        resource=resource.name,
+        entry=method_entry(api, resource, op),
         attribute=resource.attribute,
-        name=op.method_name,
-        operation_id=op.operation_id,
-        http_method=op.http_method,
-        path=op.path,
         summary=op.summary,
         description=op.description,
         signature=signature(op),
@@ -569,9 +557,6 @@ def method_doc(
         errors=tuple(errors.get(op.operation_id, ())),
         example=python_example(api, resource, op, values),
         cli_example=cli_example(api, resource, op, values),
-        accessible_by=op.accessible_by,
-        required=op.documented_required,
-        optional=op.documented_optional,
     )
 
 

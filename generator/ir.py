@@ -229,10 +229,6 @@ class Operation:
     """Type expression the JSON body is validated into; ``None`` for no content."""
     error_model: str | None
     pagination: Pagination | None
-    documented_required: tuple[str, ...]
-    documented_optional: tuple[str, ...]
-    accessible_by: str
-    """``select``/``insert``/``update``/``delete`` for CRUD on a resource, else ``exec``."""
     refs: frozenset[str]
     """Generated classes and aliases the method's signature and body mention."""
     imports: frozenset[Import]
@@ -277,16 +273,6 @@ class Resource:
     class_name: str
     module: str
     operations: tuple[Operation, ...]
-    doc_params: tuple[DocParam, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class DocParam:
-    """A row of the parameters table in ``METHODS.md``."""
-
-    name: str
-    datatype: str
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +314,8 @@ class Api:
     definitions: tuple[ModelDef | AliasDef, ...]
     """Models and aliases in dependency order (what ``models.py`` prints)."""
     resources: tuple[Resource, ...]
+    paths: tuple[str, ...] = ()
+    """Every path the document declares, operations or not (the docs' method table reads them)."""
     warnings: tuple[SpecError, ...] = ()
     """What the model found that does not change the code (reported, not rendered)."""
 
@@ -358,5 +346,5 @@ def _pickled_by_fields(cls: type) -> None:
     cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
 
 
-for _record in (Import, TypeExpr, FieldDef, ModelDef, AliasDef, Param, Pagination, Operation, Resource, DocParam, Auth, Api):
+for _record in (Import, TypeExpr, FieldDef, ModelDef, AliasDef, Param, Pagination, Operation, Resource, Auth, Api):
     _pickled_by_fields(_record)

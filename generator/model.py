@@ -32,7 +32,7 @@ from typing import Any
 
 from . import naming
 from .errors import SpecError, SpecErrors, escape_pointer_token, pointer, unique
-from .ir import AliasDef, Api, Auth, DocParam, ModelDef, Operation, Resource
+from .ir import AliasDef, Api, Auth, ModelDef, Operation, Resource
 from .load import Document
 from .openapi import HTTP_METHODS, path_items
 from .operations import build_operation, strip_badges
@@ -96,11 +96,6 @@ def build(doc: Document, *, package: str) -> Api:
         # A resource named like the client's own API (``request``, ``max_retries``) gets a
         # trailing underscore, as keywords do, so neither hides the other.
         attribute = attr_names.allocate(naming.identifier(name, fallback="resource", reserved=_CLIENT_ATTRIBUTES))
-        doc_params: dict[str, DocParam] = {}
-        for op in ops:
-            for p in op.params:
-                if p.location != "body":
-                    doc_params.setdefault(p.wire_name, DocParam(p.wire_name, p.datatype, p.description))
         resource_defs.append(
             Resource(
                 name=name,
@@ -108,7 +103,6 @@ def build(doc: Document, *, package: str) -> Api:
                 class_name=_resource_class(class_names, naming.pascal_identifier(name, fallback="Resource") + "Resource"),
                 module=module_names.allocate(attribute),
                 operations=tuple(ops),
-                doc_params=tuple(doc_params.values()),
             )
         )
     model_by_name = {m.name: m for m in models}
@@ -130,6 +124,7 @@ def build(doc: Document, *, package: str) -> Api:
         aliases=tuple(b.aliases.values()),
         definitions=definitions,
         resources=tuple(resource_defs),
+        paths=tuple(path for path, _ in path_items(doc.root)),
         warnings=tuple(unique(b.warnings)),
     )
 

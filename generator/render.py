@@ -22,7 +22,7 @@ from typing import Any
 
 import jinja2
 
-from . import TEMPLATES, docs, layout, typeddicts
+from . import TEMPLATES, docs, layout, method_table, typeddicts
 from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
 
 STATIC_FILES = (
@@ -426,6 +426,7 @@ def render(
         return env.get_template(template).render(**common, **extra)
 
     reference = _reference_context(api, examples or {}, errors or {}, snippets)
+    methods = method_table.method_table(api)
 
     # Where each top-level name lives: ``__init__.py`` imports a module only when one of its
     # names is first used, so ``import package`` costs next to nothing.
@@ -465,8 +466,10 @@ def render(
             auth_used=api.auth.basic or api.auth.bearer,
             client_doc=_client_doc(api),
         ),
-        f"{pkg}/_methods.py": put("package/_methods.py.jinja"),
-        f"{pkg}/METHODS.md": put("package/METHODS.md.jinja"),
+        f"{pkg}/_methods.py": put("package/_methods.py.jinja", method_table=methods),
+        f"{pkg}/METHODS.md": put(
+            "package/METHODS.md.jinja", method_table=methods, resource_parameters=method_table.resource_parameters
+        ),
         f"{pkg}/models.py": put(
             "package/models.py.jinja",
             imports=import_lines(_models_imports(api)),
