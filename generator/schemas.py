@@ -383,7 +383,10 @@ class SchemaBuilder:
                 return plain  # the property is declared elsewhere (e.g. the parent): untagged union
             values = values_by_ref.get(ref) or [ref.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")]
             self.discriminated.setdefault(model, {}).setdefault(prop, set()).update(values)
-        annotation = f"Annotated[{plain.annotation}, Field(discriminator={py_literal(prop)})]"
+        # pydantic names the discriminator by field name, not alias: the name build_model gives
+        # the property (it names tagged properties first, so nothing else can take the name).
+        field_name = naming.snake_identifier(prop, fallback="field", reserved=RESERVED_FIELD_NAMES)
+        annotation = f"Annotated[{plain.annotation}, Field(discriminator={py_literal(field_name)})]"
         return TypeExpr(
             annotation,
             plain.param_annotation,
@@ -597,6 +600,16 @@ class SchemaBuilder:
         fields: list[FieldDef] = []
         refs: set[str] = set()
         tags = self.discriminated.get(pm.name, {})
+        # A tagged union's annotation already names its discriminator's field (see tag_union).
+        tag_names = {
+            wire: names.allocate(naming.snake_identifier(wire, fallback="field", reserved=reserved))
+            for wire, _, _ in pm.properties
+            if wire in tags
+        }
+        for wire, name in tag_names.items():
+            expected = naming.snake_identifier(wire, fallback="field", reserved=RESERVED_FIELD_NAMES)
+            if name != expected:  # a class of that very name: the union's annotation would be wrong
+                self.error(pm.pointer, f"the discriminator property {wire!r} cannot take the field name {expected!r}")
         for wire, prop, where in pm.properties:
             resolved, resolved_at = self.deref(prop, where)
             resolved = resolved if isinstance(resolved, dict) else {}
@@ -606,7 +619,7 @@ class SchemaBuilder:
                 texpr = self.type_of(prop, where, self.property_hint(where, wire, pm.name))
             refs |= texpr.refs
             # snake_case attribute names (``userName`` -> ``user_name``); the wire name is the alias.
-            name = names.allocate(naming.snake_identifier(wire, fallback="field", reserved=reserved))
+            name = tag_names.get(wire) or names.allocate(naming.snake_identifier(wire, fallback="field", reserved=reserved))
             read_only = pm.read_only_schema or flag(prop, resolved, "readOnly")
             write_only = flag(prop, resolved, "writeOnly")
             # A discriminator property must be present for the tagged union to pick a variant;

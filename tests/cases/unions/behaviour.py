@@ -128,3 +128,14 @@ def check_primitive_any_of(pkg: Any) -> None:
     with pytest.raises(pkg.APIResponseValidationError):
         client.default.get_by_id(id=1, strict_response_validation=True)
     assert client.default.get_by_id(id=1) == [7]
+
+
+def check_camel_case_discriminator_is_named_by_its_field(pkg: Any) -> None:
+    """The discriminator is the wire name in the spec and a snake_case field in the model."""
+    adapter = pydantic.TypeAdapter(pkg.models.Credentials)
+    role = adapter.validate_python({"authMode": "role", "roleArn": "arn:1"})
+    assert isinstance(role, pkg.models.RoleAuth) and role.auth_mode == "role"
+    key = adapter.validate_python({"authMode": "key", "keyId": "k"})
+    assert isinstance(key, pkg.models.KeyAuth)
+    with pytest.raises(pydantic.ValidationError, match="does not match any of the expected tags"):
+        adapter.validate_python({"authMode": "other", "keyId": "k"})

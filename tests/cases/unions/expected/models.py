@@ -21,12 +21,15 @@ __all__ = [
     "Cat",
     "Circle",
     "Contact",
+    "Credentials",
     "Dog",
     "EmailContact",
     "Id",
+    "KeyAuth",
     "Payment",
     "Pet",
     "PhoneContact",
+    "RoleAuth",
     "Shape",
     "Square",
     "Transfer",
@@ -72,6 +75,26 @@ class Square(Model):
 
 Shape: TypeAlias = Annotated[Circle | Square, Field(discriminator="kind")]
 """Discriminated without a mapping; the values are the schema names."""
+
+
+class KeyAuth(Model):
+    """KeyAuth"""
+
+    auth_mode: Literal["key"] = Field(alias="authMode")
+
+    key_id: str = Field(alias="keyId")
+
+
+class RoleAuth(Model):
+    """RoleAuth"""
+
+    role_arn: str = Field(alias="roleArn")
+
+    auth_mode: Literal["role"] = Field(alias="authMode")
+
+
+Credentials: TypeAlias = Annotated[KeyAuth | RoleAuth, Field(discriminator="auth_mode")]
+"""Discriminated by a camelCase property, which the models name in snake case."""
 
 
 class EmailContact(Model):
