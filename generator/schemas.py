@@ -10,6 +10,7 @@ special. Names are allocated in document order, so the same spec always gets the
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -250,7 +251,7 @@ class SchemaBuilder:
         elif types == "object" or "properties" in schema or (types is None and "additionalProperties" in schema):
             texpr = self.object_type(schema, at, hint, named=named)
         elif types == "array":
-            item = self.type_of(schema.get("items"), at + "/items", hint + "Item")
+            item = self.checked(self.type_of(schema.get("items"), at + "/items", hint + "Item"), schema.get("items"), at + "/items")
             texpr = TypeExpr(
                 f"list[{item.annotation}]",
                 f"Sequence[{item.param_annotation}]",
@@ -335,7 +336,8 @@ class SchemaBuilder:
             if isinstance(variant, dict) and variant.get("type") == "null":
                 nullable = True
                 continue
-            variants.append(self.type_of(variant, f"{at}/{key}/{index}", f"{hint}{index + 1}"))
+            where = f"{at}/{key}/{index}"
+            variants.append(self.checked(self.type_of(variant, where, f"{hint}{index + 1}"), variant, where))
         texpr = _union(variants) if variants else _ANY
         disc = schema.get("discriminator")
         if isinstance(disc, dict) and variants:
@@ -471,7 +473,7 @@ class SchemaBuilder:
         if not properties:
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                value = self.type_of(extra, at + "/additionalProperties", hint + "Value")
+                value = self.checked(self.type_of(extra, at + "/additionalProperties", hint + "Value"), extra, at + "/additionalProperties")
                 return TypeExpr(
                     f"dict[str, {value.annotation}]",
                     f"Mapping[str, {value.param_annotation}]",
@@ -687,6 +689,20 @@ class SchemaBuilder:
             redacted=tuple(sorted({n for f in fields if f.redact for n in (f.name, f.wire_name)})),
             refs=frozenset(refs),
         )
+
+    def checked(self, texpr: TypeExpr, schema: Any, at: str) -> TypeExpr:
+        """``texpr`` with the schema's ``pattern`` enforced, for a schema nested in a container
+        or a union (array items, map values, variants): ``Annotated[str, Pattern(...)]``.
+
+        A property's own pattern is the field's metadata instead (see build_model). What a
+        method accepts (``param_annotation``) stays the plain type: type checkers cannot see a
+        pattern, and the model checks the value before anything is sent.
+        """
+        resolved, resolved_at = self.deref(schema, at)
+        check = self.pattern_check(resolved, resolved_at) if isinstance(resolved, dict) else None
+        if check is None:
+            return texpr
+        return dataclasses.replace(texpr, annotation=f"Annotated[{texpr.annotation}, {check}]", imports=texpr.imports | _PATTERN_IMPORTS)
 
     def pattern_check(self, schema: dict[str, Any], at: str) -> str | None:
         """The ``Pattern(...)`` annotation that enforces the schema's ``pattern`` (see
