@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
+from cases.support import wire
 
-BASE_URL = "http://127.0.0.1:9"
 DOG = {"name": "Rex", "created": "2024-01-02T03:04:05Z", "species": "dog", "breed": "lab"}
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
 
 
 def wire_names(model: type[pydantic.BaseModel]) -> set[str]:

@@ -5,27 +5,12 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-import httpx
 import pydantic
 import pytest
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response] | None = None) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request) if answer else httpx.Response(204)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
+from cases.support import wire
 
 
 def check_json_object_body_with_wire_names(pkg: Any) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
+from cases.support import wire
 
-BASE_URL = "http://127.0.0.1:9"
 VALUES = {
     "str": "s",
     "int": 1,
@@ -30,18 +29,6 @@ VALUES = {
     "mapping": {"m": 1},
     "nested": {"items": ["z"]},
 }
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
 
 
 def check_fields_named_like_builtins_round_trip(pkg: Any) -> None:

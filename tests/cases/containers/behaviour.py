@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def echo(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, json=json.loads(request.content))
-
+from cases.support import echo, wire
 
 FULL: dict[str, Any] = {
     "items": [{"sku": "a"}, {"sku": "b", "qty": 2}],
@@ -44,14 +25,14 @@ FULL: dict[str, Any] = {
 
 
 def check_request_json_is_exact(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo())
     args = {**FULL, "items": [{"sku": "a"}, pkg.models.Item(sku="b", qty=2)]}
     client.default.replace_inventory(**args)
     assert json.loads(sent[0].content) == FULL
 
 
 def check_arrays_and_maps_of_models_parsed(pkg: Any) -> None:
-    client, _ = wire(pkg, echo)
+    client, _ = wire(pkg, echo())
     inventory = client.default.replace_inventory(**FULL)
     assert [type(i) for i in inventory.items] == [pkg.models.Item, pkg.models.Item]
     assert isinstance(inventory.by_sku["a"], pkg.models.Item) and inventory.by_sku["a"].qty == 1
@@ -62,7 +43,7 @@ def check_arrays_and_maps_of_models_parsed(pkg: Any) -> None:
 
 
 def check_free_form_values_kept(pkg: Any) -> None:
-    client, _ = wire(pkg, echo)
+    client, _ = wire(pkg, echo())
     inventory = client.default.replace_inventory(**FULL)
     assert inventory.attributes == FULL["attributes"]
     assert inventory.extra == {"k": None}
@@ -70,7 +51,7 @@ def check_free_form_values_kept(pkg: Any) -> None:
 
 
 def check_container_items_validated(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo())
     with pytest.raises(pydantic.ValidationError, match="items"):
         client.default.replace_inventory(items=[{"qty": 1}])
     with pytest.raises(pydantic.ValidationError, match="counts"):

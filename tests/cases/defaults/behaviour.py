@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-import httpx
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def ok(body: Any) -> Callable[[httpx.Request], httpx.Response]:
-    return lambda request: httpx.Response(201, json=body)
+from cases.support import ok, wire
 
 
 def check_defaults_are_not_sent(pkg: Any) -> None:
-    client, sent = wire(pkg, ok({"id": "j1"}))
+    client, sent = wire(pkg, ok({"id": "j1"}, 201))
     client.default.create_job(name="build")
     assert json.loads(sent[0].content) == {"name": "build"}
     assert sent[0].url.query == b""
@@ -36,7 +17,7 @@ def check_defaults_are_not_sent(pkg: Any) -> None:
 
 
 def check_values_equal_to_defaults_are_sent_when_given(pkg: Any) -> None:
-    client, sent = wire(pkg, ok({"id": "j1"}))
+    client, sent = wire(pkg, ok({"id": "j1"}, 201))
     client.default.create_job(name="build", retries=3, mode="slow", verbose=False, priority=5, x_mode="normal")
     assert json.loads(sent[0].content) == {"name": "build", "retries": 3, "mode": "slow", "verbose": False}
     assert sent[0].url.query == b"priority=5"
@@ -44,7 +25,7 @@ def check_values_equal_to_defaults_are_sent_when_given(pkg: Any) -> None:
 
 
 def check_scalar_defaults_fill_missing_response_fields(pkg: Any) -> None:
-    client, _ = wire(pkg, ok({"id": "j1"}))
+    client, _ = wire(pkg, ok({"id": "j1"}, 201))
     job = client.default.create_job(name="build")
     assert job.retries == 3
     assert job.mode == "slow"
@@ -56,7 +37,7 @@ def check_scalar_defaults_fill_missing_response_fields(pkg: Any) -> None:
 
 
 def check_null_overrides_a_nullable_default(pkg: Any) -> None:
-    client, _ = wire(pkg, ok({"id": "j1", "timeout": None, "retries": 0}))
+    client, _ = wire(pkg, ok({"id": "j1", "timeout": None, "retries": 0}, 201))
     job = client.default.create_job(name="build")
     assert job.timeout is None and job.retries == 0
 
@@ -67,7 +48,7 @@ def check_request_model_defaults(pkg: Any) -> None:
 
 
 def check_array_and_object_defaults_fill_missing_response_fields(pkg: Any) -> None:
-    client, _ = wire(pkg, ok({"id": "j1"}))
+    client, _ = wire(pkg, ok({"id": "j1"}, 201))
     job = client.default.create_job(name="build")
     assert job.tags == []
     assert job.limits == {"cpu": 1}

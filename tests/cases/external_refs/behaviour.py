@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
+from cases.support import wire
 
 from generator.errors import SpecErrors
 from generator.pipeline import generate_tree
 
-BASE_URL = "http://127.0.0.1:9"
 HERE = Path(__file__).resolve().parent
 PET = {"id": 1, "name": "Rex", "tag": "good", "owner": {"name": "Ann", "pets": [{"id": 2, "name": "Fido"}]}}
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
 
 
 def check_schemas_from_sibling_files(pkg: Any) -> None:

@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
+from cases.support import echo, wire
 
-BASE_URL = "http://127.0.0.1:9"
 UUID = "6F9619FF-8B86-D011-B42D-00C04FC964FF"
 AT = "2024-05-06T07:08:09Z"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def echo(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(201, json=json.loads(request.content))
 
 
 def event(pkg: Any, **fields: Any) -> Any:
@@ -37,7 +20,7 @@ def event(pkg: Any, **fields: Any) -> Any:
 
 
 def check_date_time_parsed_and_sent(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     at = datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.UTC)
     created = client.default.create_event(id=UUID, at=at)
     assert json.loads(sent[0].content) == {"id": UUID, "at": AT}
@@ -54,7 +37,7 @@ def check_date_parsed_and_validated(pkg: Any) -> None:
     assert event(pkg, day="2024-02-29").day == datetime.date(2024, 2, 29)
     with pytest.raises(pydantic.ValidationError, match="day"):
         event(pkg, day="2023-02-29")
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     client.default.create_event(id=UUID, at=AT, day=datetime.date(2024, 1, 2))
     assert json.loads(sent[0].content)["day"] == "2024-01-02"
 
@@ -79,7 +62,7 @@ def check_email_validated(pkg: Any) -> None:
 
 
 def check_byte_is_base64_text_kept_exactly(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     created = client.default.create_event(id=UUID, at=AT, payload="aGVsbG8=")
     assert json.loads(sent[0].content)["payload"] == "aGVsbG8="
     assert created.payload == "aGVsbG8="

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
+from cases.support import wire
 
-BASE_URL = "http://127.0.0.1:9"
 COMMON = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"}
 USER_NAMES = ["userName", "user_name", "user-name", "UserName", "USER_NAME"]
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
 
 
 def fields_by_wire(model: type[pydantic.BaseModel]) -> dict[str, str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
+from cases.support import wire
 
-BASE_URL = "http://127.0.0.1:9"
 METHODS = {
     "get": ("GET", "/"),
     "get_things": ("GET", "/things"),
@@ -18,18 +17,6 @@ METHODS = {
     "put_things_by_thing_id_sub_items_by_sub_id": ("PUT", "/things/{thingId}/sub-items/{sub_id}"),
     "patch_v2_things_json": ("PATCH", "/v2/things.json"),
 }
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
 
 
 def check_method_names_from_method_and_path(pkg: Any) -> None:

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def echo(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(201, json=json.loads(request.content))
-
+from cases.support import echo, wire
 
 BASE = {"kind": "widget", "name": "gizmo", "note": None}
 
@@ -37,7 +18,7 @@ def check_const_accepts_only_its_value(pkg: Any) -> None:
     assert widget.kind == "widget"
     with pytest.raises(pydantic.ValidationError, match="kind"):
         pkg.models.Widget.model_validate({**BASE, "kind": "gadget"})
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     with pytest.raises(pydantic.ValidationError, match="kind"):
         client.default.create_widget(kind="gadget", name="gizmo", note=None)
     assert sent == []
@@ -46,7 +27,7 @@ def check_const_accepts_only_its_value(pkg: Any) -> None:
 def check_type_array_with_null_is_required_but_nullable(pkg: Any) -> None:
     with pytest.raises(pydantic.ValidationError, match="note"):
         pkg.models.Widget.model_validate({"kind": "widget", "name": "gizmo"})
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     widget = client.default.create_widget(kind="widget", name="gizmo", note=None)
     assert json.loads(sent[0].content) == {"kind": "widget", "name": "gizmo", "note": None}
     assert widget.note is None
@@ -89,7 +70,7 @@ def check_ref_with_sibling_keywords(pkg: Any) -> None:
 
 
 def check_nullable_query_parameter(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     client.default.create_widget(kind="widget", name="gizmo", note=None, dry_run=True)
     client.default.create_widget(kind="widget", name="gizmo", note=None)
     assert sent[0].url.query == b"dry_run=true"

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from cases.support import BASE_URL
 
-BASE_URL = "http://127.0.0.1:9"
 LIST_PATH = "/cmk/v2/clusters"
 CREDENTIALS = {"api_key": "KEY", "api_secret": "SECRET"}
 

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
+from cases.support import ok, wire
 
-BASE_URL = "http://127.0.0.1:9"
 USER = {"id": "u1", "name": "ada", "created_at": "2024-01-02T03:04:05Z"}
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def ok(body: Any, status: int = 200) -> Callable[[httpx.Request], httpx.Response]:
-    return lambda request: httpx.Response(status, json=body)
 
 
 def check_read_only_properties_are_not_arguments(pkg: Any) -> None:

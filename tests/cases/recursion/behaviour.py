@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def echo(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(201, json=json.loads(request.content))
+from cases.support import echo, wire
 
 
 def check_self_recursive_model(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     children = [{"name": "a", "children": [{"name": "b"}]}, pkg.models.TreeNode(name="c")]
     root = client.default.create_tree(name="root", children=children, by_name={"x": {"name": "x", "parent": {"name": "root"}}})
     assert json.loads(sent[0].content) == {

@@ -3,35 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def echo(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, json=json.loads(request.content))
-
+from cases.support import echo, wire
 
 EXPR = {"op": "Sum", "terms": [{"op": "Const", "value": 1}, {"op": "Sum", "terms": [{"op": "Const", "value": 2}]}]}
 
 
 def check_recursive_discriminated_union(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo())
     result = client.default.evaluate(body=EXPR)
     assert json.loads(sent[0].content) == EXPR
     assert isinstance(result, pkg.models.Sum)

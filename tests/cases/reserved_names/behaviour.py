@@ -5,30 +5,17 @@ from __future__ import annotations
 import inspect
 import json
 import keyword
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pydantic
 import yaml
+from cases.support import wire
 
-BASE_URL = "http://127.0.0.1:9"
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "spec.yaml").read_text(encoding="utf-8"))
 THING_WIRE = list(SPEC["components"]["schemas"]["Thing"]["properties"])
 COMMON = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"}
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
 
 
 def good_identifier(name: str) -> bool:

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
+from cases.support import BASE_URL, wire
 
-BASE_URL = "http://127.0.0.1:9"
 ENV = ("CASE_RESOURCES_API_KEY", "CASE_RESOURCES_API_SECRET", "CASE_RESOURCES_BEARER_TOKEN")
 
 
@@ -29,17 +29,6 @@ def environment(**values: str) -> Iterator[None]:
             os.environ.pop(name, None)
             if value is not None:
                 os.environ[name] = value
-
-
-def wire(pkg: Any, **credentials: str) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        sent.append(request)
-        return httpx.Response(204)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0, **credentials), sent
 
 
 def basic(key: str, secret: str) -> str:

@@ -4,38 +4,16 @@ properties and parameters."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pydantic
 import pytest
-
-BASE_URL = "http://127.0.0.1:9"
-
-
-def wire(pkg: Any, answer: Callable[[httpx.Request], httpx.Response]) -> tuple[Any, list[httpx.Request]]:
-    sent: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        request.read()
-        sent.append(request)
-        return answer(request)
-
-    http = httpx.Client(transport=httpx.MockTransport(handler))
-    return pkg.Client(base_url=BASE_URL, http_client=http, max_retries=0), sent
-
-
-def echo(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(201, json=json.loads(request.content))
-
-
-def ok(body: Any) -> Callable[[httpx.Request], httpx.Response]:
-    return lambda request: httpx.Response(200, json=body)
+from cases.support import echo, ok, wire
 
 
 def check_mapped_discriminator_picks_the_variant(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     for body, variant in (
         ({"pet_type": "cat", "meows": True}, pkg.models.Cat),
         ({"pet_type": "kitty", "meows": False}, pkg.models.Cat),
@@ -46,14 +24,14 @@ def check_mapped_discriminator_picks_the_variant(pkg: Any) -> None:
 
 
 def check_models_accepted_as_union_bodies(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     pet = client.default.create_pet(body=pkg.models.Dog(pet_type="dog", barks=False))
     assert json.loads(sent[0].content) == {"pet_type": "dog", "barks": False}
     assert isinstance(pet, pkg.models.Dog)
 
 
 def check_unknown_discriminator_value_rejected(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     with pytest.raises(pydantic.ValidationError):
         client.default.create_pet(body={"pet_type": "fish", "meows": True})
     assert sent == []
@@ -97,7 +75,7 @@ def check_any_of_with_discriminator(pkg: Any) -> None:
 
 
 def check_inline_discriminated_property(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     payment = client.default.create_payment(amount=5, source={"method": "transfer", "iban": "DE00"})
     assert json.loads(sent[0].content) == {"amount": 5, "source": {"method": "transfer", "iban": "DE00"}}
     assert isinstance(payment.source, pkg.models.Transfer)
@@ -109,7 +87,7 @@ def check_inline_discriminated_property(pkg: Any) -> None:
 
 
 def check_nullable_union_property(pkg: Any) -> None:
-    client, sent = wire(pkg, echo)
+    client, sent = wire(pkg, echo(201))
     payment = client.default.create_payment(amount=1, source={"method": "card", "number": "1"}, fallback=None)
     assert json.loads(sent[0].content)["fallback"] is None
     assert payment.fallback is None
