@@ -213,11 +213,52 @@ def _schema_checker(base: type) -> type:
     return Schema
 
 
+def _examples_checker(base: type) -> type:
+    class WithExamples(base):  # type: ignore[misc]
+        """A parameter's or a media type's checks, plus its ``example`` and the ``value`` of
+        each of its ``examples``, checked against its ``schema`` like a default."""
+
+        def __call__(self, *args: Any) -> Iterator[Any]:
+            yield from super().__call__(*args)
+            yield from _object_examples(self.registry, args[-1])
+
+    return WithExamples
+
+
+def _object_examples(registry: Any, node: Any) -> Iterator[Any]:
+    try:
+        if "schema" not in node:
+            return
+        raw = node.read_value()
+        entries = list((node / "examples").items()) if "examples" in node else []
+    except Exception:
+        return
+    seen = registry.__dict__.setdefault("_partner_codegen_examples", set())
+    if not isinstance(raw, dict) or id(raw) in seen:
+        return  # a component used in many places is checked once
+    seen.add(id(raw))
+    schema = node / "schema"
+    checker = registry["default"]
+    check = super(type(checker), checker).__call__  # the plain value check, untagged
+    if "example" in raw:
+        yield from _tagged(registry, "example", node, raw["example"], check(schema, raw["example"]))
+    for _, entry in entries:
+        try:
+            if "value" not in entry:
+                continue  # an externalValue, or no value at all
+            value = (entry / "value").read_value()
+        except Exception:
+            continue
+        yield from _tagged(registry, "value", entry, value, check(schema, value))
+
+
 class _V30(OpenAPIV30SpecValidator):
     keyword_validators = {  # noqa: RUF012 - the base class declares it so
         **OpenAPIV30SpecValidator.keyword_validators,
         "default": _default_checker(keywords.OpenAPIV30ValueValidator),
         "schema": _schema_checker(keywords.OpenAPIV30SchemaValidator),
+        "parameter": _examples_checker(keywords.ParameterValidator),
+        "mediaType": _examples_checker(keywords.MediaTypeValidator),
     }
 
 
@@ -226,6 +267,8 @@ class _V31(OpenAPIV31SpecValidator):
         **OpenAPIV31SpecValidator.keyword_validators,
         "default": _default_checker(keywords.OpenAPIV31ValueValidator),
         "schema": _schema_checker(keywords.OpenAPIV31SchemaValidator),
+        "parameter": _examples_checker(keywords.ParameterValidator),
+        "mediaType": _examples_checker(keywords.MediaTypeValidator),
     }
 
 

@@ -29,6 +29,7 @@ KINDS = {
     "default_wrong_type", "default_wrong_format", "default_not_in_enum", "example_wrong", "required_undeclared",
     "const_in_3_0", "field_not_allowed", "enum_only_null", "pattern_not_ecma", "pattern_variable_lookbehind",
     "pattern_variable_lookbehind_model", "pattern_not_string", "enum_value_wrong_type",
+    "example_outside_schema",
 }
 
 
