@@ -40,6 +40,28 @@ from .load import Document, load
 from .model import build
 from .parallel import gc_tuned
 
+__all__ = [
+    "SEVERITY",
+    "Change",
+    "Direction",
+    "Kind",
+    "Report",
+    "build_api",
+    "build_previous",
+    "compare",
+    "compare_types",
+    "diff_specs",
+    "renamed_definitions",
+    "report_between",
+    "report_since",
+    "run",
+    "summarize",
+    "summary_between",
+    "summary_since",
+    "summary_text",
+    "usage",
+]
+
 Kind = Literal["breaking", "risk", "compatible"]
 Direction = Literal["request", "response"]
 
@@ -923,7 +945,6 @@ class _Differ:
                 self.add(f.kind, "field-type-changed" if f.code == "type-changed" else f.code, at, f.message, loc)
         if of.description != nf.description:
             self.add("compatible", "description-changed", at, "description changed", loc)
-
 
 
 def run(old: Path, new: Path, *, output_format: str = "text", package: str = "confluent_partner_v2") -> int:

@@ -23,6 +23,38 @@ from .method_table import MethodEntry, method_entry, resource_parameters
 from .naming import legacy_snake
 from .options import DOC_STYLES as DOC_STYLES  # re-exported
 
+__all__ = [
+    "DOC_STYLES",
+    "EXCEPTION_BY_STATUS",
+    "PASS_THROUGH",
+    "ArgumentDoc",
+    "ErrorDoc",
+    "FieldTable",
+    "LegacyMethodRow",
+    "LegacyPage",
+    "MethodDoc",
+    "MethodRow",
+    "ParamRef",
+    "ResourcePage",
+    "Row",
+    "Snippets",
+    "SqlMethod",
+    "anchor",
+    "black_snippets",
+    "body_field_order",
+    "cli_example",
+    "exception_for",
+    "json_type",
+    "legacy_page",
+    "method_doc",
+    "method_docs",
+    "operation_errors",
+    "py_value",
+    "python_example",
+    "resource_page",
+    "signature",
+]
+
 # The generated runtime's exception for each status (templates/static/_exceptions.py).
 EXCEPTION_BY_STATUS: dict[int, str] = {
     400: "BadRequestError",

@@ -10,6 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+__all__ = [
+    "FormatError",
+    "GenerationError",
+    "SpecError",
+    "SpecErrors",
+    "escape_pointer_token",
+    "pointer",
+    "unique",
+]
+
 
 def escape_pointer_token(token: str | int) -> str:
     """Escape one reference token for a JSON pointer (RFC 6901)."""

@@ -35,6 +35,8 @@ from typing import Any
 from .ir import Api, Operation
 from .load import Document
 
+__all__ = ["MAX_DEPTH", "operation_examples", "schema_example"]
+
 MAX_DEPTH = 8
 _SAFE_FLAGS = frozenset({"dryrun", "validateonly"})
 _FORMAT_EXAMPLES: dict[str, str] = {

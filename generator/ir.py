@@ -13,6 +13,23 @@ from dataclasses import dataclass
 
 from .errors import SpecError
 
+__all__ = [
+    "DEFAULT_STYLES",
+    "AliasDef",
+    "Api",
+    "Auth",
+    "FieldDef",
+    "Import",
+    "ModelDef",
+    "Operation",
+    "Pagination",
+    "Param",
+    "Resource",
+    "TypeExpr",
+    "py_json_literal",
+    "py_literal",
+]
+
 
 def py_literal(value: object) -> str:
     """A Python literal for a JSON scalar: ``repr`` is exact and injection-safe for these types.

@@ -16,6 +16,21 @@ import re
 import unicodedata
 from collections.abc import Container, Iterable
 
+__all__ = [
+    "BUILTIN_NAMES",
+    "PYDANTIC_RESERVED",
+    "PYTHON_KEYWORDS",
+    "Either",
+    "NameAllocator",
+    "identifier",
+    "legacy_snake",
+    "pascal",
+    "pascal_identifier",
+    "snake",
+    "snake_identifier",
+    "words",
+]
+
 # Attributes of pydantic.BaseModel that a field must not shadow.
 # Attributes of pydantic.BaseModel (v1-style and v2 ``model_*``), written out rather than read
 # from the installed pydantic so that the output does not depend on its version.

@@ -7,6 +7,8 @@ order matters), and the pipeline needs them too.
 
 from pathlib import Path
 
+__all__ = ["DEFAULT_OUT", "DEFAULT_PACKAGE", "DEFAULT_SPEC", "DOC_STYLES"]
+
 DEFAULT_SPEC = Path("spec/partner-v2.yaml")
 DEFAULT_OUT = Path("generated")
 DEFAULT_PACKAGE = "confluent_partner_v2"

@@ -21,6 +21,16 @@ from .errors import SpecError, escape_pointer_token
 from .ir import AliasDef, FieldDef, Import, ModelDef, TypeExpr, py_json_literal, py_literal
 from .load import Document
 
+__all__ = [
+    "RESERVED_CLASS_NAMES",
+    "RESERVED_FIELD_NAMES",
+    "PendingModel",
+    "SchemaBuilder",
+    "Usage",
+    "flag",
+    "text",
+]
+
 # Names that generated modules import or define themselves; nothing from a spec may take them.
 RESERVED_CLASS_NAMES = frozenset(
     {"Any", "Annotated", "ClassVar", "Field", "Literal", "TypeAlias", "Model", "Omit", "OMIT",
