@@ -28,7 +28,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
@@ -129,7 +129,7 @@ def format_tree(
                 raise FormatError(f"generated {path} is not valid Python (ruff format rejects it)")
             out[path] = memo[keys[path]] = result
         return out
-    plans = {p: [(c, memo_key(formatter, c)) for c in split_chunks(t)] for p, t in missed.items()}
+    plans = {p: [(c, memo_key(formatter, c)) for c in map(_trimmed, split_chunks(t))] for p, t in missed.items()}
     jobs = {key: (chunk, LINE_LENGTH, True) for plan in plans.values() for chunk, key in plan if key not in memo}
     results = dict(zip(jobs, _black_all(list(jobs.values()), executor), strict=True))
     for path, plan in plans.items():
@@ -275,8 +275,8 @@ def _ruff_binary() -> str:
 
 
 def split_chunks(text: str) -> list[str]:
-    """``text`` cut before each top-level definition preceded by blank lines only, each chunk
-    without the blank lines that end it (black drops them).
+    """``text`` cut before each top-level definition preceded by blank lines only (joined, the
+    chunks are ``text`` again).
 
     Returns ``[text]`` when the file must be formatted whole, including when it does not
     parse (black then reports the error for the whole file, as it would have anyway).
@@ -301,14 +301,18 @@ def split_chunks(text: str) -> list[str]:
     if not cuts:
         return [text]
     bounds = [0, *cuts, len(lines)]
-    return [_trimmed(lines[a:b]) for a, b in itertools.pairwise(bounds)]
+    chunks = ["\n".join(lines[a:b]) + "\n" for a, b in itertools.pairwise(bounds)]
+    chunks[-1] = chunks[-1][:-1]  # the last one already ends as the file does
+    return chunks
 
 
-def _trimmed(lines: Iterable[str]) -> str:
-    kept = list(lines)
-    while kept and not kept[-1].strip(" \t"):
-        kept.pop()
-    return "\n".join(kept) + "\n"
+def _trimmed(chunk: str) -> str:
+    """A chunk without the blank lines that end it: black drops them, and any change it makes
+    costs a second pass over the whole chunk (black formats changed text again)."""
+    lines = chunk.split("\n")
+    while lines and not lines[-1].strip(" \t"):
+        lines.pop()
+    return "\n".join(lines) + "\n"
 
 
 def join_chunks(parts: Sequence[str | None]) -> str | None:
