@@ -151,6 +151,8 @@ def _run_stages(spec: Path, *, package: str, doc_style: str, formatter: str, mem
             timer.lap("validate")
             if any(not p.warning for p in problems):
                 raise SpecErrors(problems)
+        else:
+            problems = []
         try:
             stages = sys.modules[__name__]  # module attributes, so tests can replace a stage
             api = stages.build(document, package=package)
@@ -169,9 +171,8 @@ def _run_stages(spec: Path, *, package: str, doc_style: str, formatter: str, mem
             files = fmt.format_tree(rendered, formatter=formatter, preformatted=preformatted, executor=pool, memo=memo)
             timer.lap("format")
         except Exception as exc:
-            if validation is None:
-                raise
-            problems = _result(validation, document)  # a bad spec explains the failure better than any stage
+            if validation is not None:
+                problems = _result(validation, document)  # a bad spec explains the failure better than any stage
             if any(not p.warning for p in problems):
                 raise SpecErrors(problems) from None
             if isinstance(exc, SpecErrors):

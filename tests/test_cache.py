@@ -8,6 +8,7 @@ and generating with the cache, cold or warm, gives the same tree as generating w
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -230,3 +231,33 @@ def test_the_stages_know_nothing_of_the_cache_or_processes() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("spec_case", ["warned", "invalid", "model_error"])
+def test_validating_beside_the_stages_gives_the_verdict_of_validating_first(tmp_path: Path, spec_case: str) -> None:
+    """With a process pool (the default on Linux, ``PARTNER_CODEGEN_JOBS=2``) the spec is
+    validated beside model and render; with one process (``=1``) it is validated first. Same
+    output, same findings, same exit code, for a spec with warnings, an invalid one, and one
+    whose error only the model finds (with warnings beside it)."""
+    text = SPEC.read_text()
+    spec = tmp_path / "spec.yaml"
+    if spec_case == "warned":
+        text = text.replace("paths:\n", "paths:\n  /w:\n    get:\n      title: x\n      operationId: w\n      responses: {'204': {description: ok}}\n", 1)
+    elif spec_case == "invalid":
+        text = text.replace("type: object", "type: objekt", 1)
+    else:
+        text = text.replace("paths:\n", "paths:\n  /w:\n    get:\n      title: x\n      operationId: w\n      responses: {'204': {description: ok}}\n"
+                            "  /w2:\n    get:\n      operationId: W\n      responses: {'204': {description: ok}}\n", 1)
+    spec.write_text(text)
+    runs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "generate", str(spec), "--out", str(out), "--package", "p", "--no-cache"],
+            capture_output=True, text=True, check=False, env={**os.environ, "PARTNER_CODEGEN_JOBS": jobs},
+        )
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} if out.exists() else {}
+        runs.append((done.returncode, done.stderr, files))
+    assert runs[0] == runs[1]
+    assert runs[0][0] == (0 if spec_case == "warned" else 2)
+    assert ("warning:" in runs[0][1]) == (spec_case != "invalid")
