@@ -239,7 +239,7 @@ def _ruff(jobs: list[Job]) -> list[str | None]:
         with tempfile.TemporaryDirectory(prefix="partner-codegen-ruff-") as folder:
             root = Path(folder)
             for index in indexes:
-                (root / f"{index}.py").write_text(jobs[index][0], encoding="utf-8", newline="")
+                (root / f"{index}.py").write_bytes(jobs[index][0].encode("utf-8", "surrogatepass"))
             done = subprocess.run(
                 [_ruff_binary(), "format", "--isolated", "--no-cache", f"--line-length={line_length}",
                  f"--target-version={TARGET_VERSION if targets else SNIPPET_TARGET}", "--quiet", "."],
@@ -250,7 +250,7 @@ def _ruff(jobs: list[Job]) -> list[str | None]:
                 raise FormatError(f"ruff format failed: {done.stderr.strip() or done.returncode}")
             for index in indexes:
                 if index not in rejected:
-                    results[index] = (root / f"{index}.py").read_text(encoding="utf-8")
+                    results[index] = (root / f"{index}.py").read_bytes().decode("utf-8", "surrogatepass")  # no newline translation
     return results
 
 

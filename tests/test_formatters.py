@@ -69,3 +69,19 @@ def test_ruff_formats_like_black(target: str) -> None:
     )
     assert not unexpected, f"ruff lays out {sorted(unexpected)} unlike black (add to EXPECTED, with why, if intended):\n{report[:4000]}"
     assert not expected - differing, f"listed in EXPECTED but now identical: {sorted(expected - differing)}"
+
+
+def test_the_command_line_takes_the_formatter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``generate --formatter ruff`` writes ruff's tree, ``check --formatter ruff`` accepts it, and
+    ``check`` with black (the default) reports the files where the two differ."""
+    from generator import cli
+
+    spec, package = TARGETS["unions"]
+    out = tmp_path / "out"
+    assert cli.main(["generate", str(spec), "--out", str(out), "--package", package, "--no-cache", "--formatter", "ruff"]) == 0
+    assert cli.main(["check", str(spec), "--out", str(out), "--package", package, "--no-cache", "--formatter", "ruff"]) == 0
+    capsys.readouterr()
+    assert cli.main(["check", str(spec), "--out", str(out), "--package", package, "--no-cache"]) == 1
+    assert f"changed: {package}/resources/default.py" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["generate", str(spec), "--formatter", "yapf"])
