@@ -95,7 +95,7 @@ def _pool() -> ProcessPoolExecutor:
 
 def _many_files() -> dict[str, str]:
     # Enough text to be shared out (fmt.PARALLEL_MIN_CHARS), in chunks of different sizes.
-    return {f"m{i}.py": SOURCE * (1 + i % 3) + f"z{i} = [ {i} ]\n" for i in range(40)}
+    return {f"m{i}.py": SOURCE * (1 + i % 3) + f"z{i} = [ {i} ]\n" for i in range(120)}
 
 
 def test_black_shared_among_processes_equals_black_here() -> None:
