@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FormatError as FormatError  # re-exported
+from .errors import GenerationError
 from .options import FORMATTERS
 
 if TYPE_CHECKING:
@@ -242,11 +243,14 @@ def _ruff(jobs: list[Job]) -> list[str | None]:
             root = Path(folder)
             for index in indexes:
                 (root / f"{index}.py").write_bytes(jobs[index][0].encode("utf-8", "surrogatepass"))
-            done = subprocess.run(
-                [_ruff_binary(), "format", "--isolated", "--no-cache", f"--line-length={line_length}",
-                 f"--target-version={TARGET_VERSION if targets else SNIPPET_TARGET}", "--quiet", "."],
-                cwd=root, capture_output=True, text=True, check=False,
-            )
+            try:
+                done = subprocess.run(
+                    [_ruff_binary(), "format", "--isolated", "--no-cache", f"--line-length={line_length}",
+                     f"--target-version={TARGET_VERSION if targets else SNIPPET_TARGET}", "--quiet", "."],
+                    cwd=root, capture_output=True, text=True, check=False,
+                )
+            except OSError as exc:  # the user's installation, not the spec nor the generator
+                raise GenerationError(f"cannot run ruff ({exc}); reinstall it: pip install 'partner-codegen[ruff]'") from None
             rejected = {int(n) for n in re.findall(r"(\d+)\.py", done.stderr)} if done.returncode else set()
             if done.returncode and not rejected:
                 raise FormatError(f"ruff format failed: {done.stderr.strip() or done.returncode}")
@@ -269,7 +273,7 @@ def _ruff_binary() -> str:
     try:
         from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
     except ImportError:
-        raise FormatError("--formatter ruff needs ruff: pip install 'partner-codegen[ruff]'") from None
+        raise GenerationError("--formatter ruff needs ruff: pip install 'partner-codegen[ruff]'") from None
     return os.fsdecode(find_ruff_bin())
 
 

@@ -85,3 +85,22 @@ def test_the_command_line_takes_the_formatter(tmp_path: Path, capsys: pytest.Cap
     assert f"changed: {package}/resources/default.py" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main(["generate", str(spec), "--formatter", "yapf"])
+
+
+def test_without_ruff_the_command_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing ruff is the installation's problem: exit 2 with the way to install it, no traceback."""
+    import sys
+
+    from generator import cli
+    from generator import format as fmt
+
+    fmt._ruff_binary.cache_clear()
+    monkeypatch.setitem(sys.modules, "ruff.__main__", None)  # as if ruff were not installed
+    try:
+        code = cli.main(["generate", str(TARGETS["nullable"][0]), "--out", str(tmp_path / "o"), "--package", "p", "--no-cache", "--formatter", "ruff"])
+    finally:
+        fmt._ruff_binary.cache_clear()
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "pip install 'partner-codegen[ruff]'" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
