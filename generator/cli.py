@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import GenerationError, SpecError, SpecErrors
-from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES
+from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES, FORMATTERS
 
 if TYPE_CHECKING:
     from .diff import Report
     from .pipeline import Generation
-    from .workers import Workers
 
-# The pipeline's modules are imported only once the worker processes are forked (see
-# generator.workers): their imports then overlap the workers' own.
+# The pipeline's modules are imported only for the commands that need them.
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
@@ -54,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
             help="where to keep the cache of formatted output (default .partner-codegen-cache/ beside --out)",
         )
         cmd.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+        cmd.add_argument(
+            "--formatter", choices=FORMATTERS, default="black",
+            help="black (the default, the formatter of record) or ruff (`ruff format` set up like black: "
+            "much faster on very large specs; needs partner-codegen[ruff]; see README)",
+        )
         _derive_options(cmd)
         cmd.add_argument(
             "--version", dest="package_version", metavar="X.Y.Z", default=None,
@@ -100,35 +103,17 @@ def _strict_flag(cmd: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    workers = _start_workers(args)
     try:
-        return _reporting(args, workers)
+        return _reporting(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    finally:
-        if workers is not None:
-            workers.close()
 
 
-def _start_workers(args: argparse.Namespace) -> Workers | None:
-    """The formatter and validator processes of a generation, forked before the pipeline is
-    imported (the validator reads the last generation's document from the cache itself)."""
-    if args.command not in ("generate", "check") or not args.package.isidentifier():
-        return None
-    from .cache import Cache
-    from .workers import start_workers
-
-    if args.no_cache:
-        return start_workers(formatter=False)
-    warm = Cache.for_output(args.out, args.cache_dir).file("document").is_file()  # a last generation to start from
-    return start_workers(cache_of=(args.out, args.cache_dir), formatter=warm)
-
-
-def _reporting(args: argparse.Namespace, workers: Workers | None) -> int:
+def _reporting(args: argparse.Namespace) -> int:
     """Run the command; report bad input and bugs as one line each, never as a traceback."""
     try:
-        return _run(args, workers)
+        return _run(args)
     except SpecErrors as exc:
         _print_findings(exc.errors)
         count = sum(1 for e in exc.errors if not e.warning)
@@ -171,9 +156,9 @@ def _with_warnings(findings: Sequence[SpecError]) -> str:
     return f", {_plural(len(findings), 'warning')}" if findings else ""
 
 
-def _run(args: argparse.Namespace, workers: Workers | None) -> int:
+def _run(args: argparse.Namespace) -> int:
     if args.command not in ("generate", "check", "diff", "extract"):
-        return _run_spec(args, workers)
+        return _run_spec(args)
     from .extract import derived_spec, operation_list, relabel, write_extracted
 
     operations = operation_list(args.operations) if args.operations is not None else None
@@ -189,12 +174,12 @@ def _run(args: argparse.Namespace, workers: Workers | None) -> int:
                 from . import diff as spec_diff
 
                 return spec_diff.run(args.old, spec, output_format=args.format, package=DEFAULT_PACKAGE)
-            return _run_spec(args, workers, spec=spec)
+            return _run_spec(args, spec=spec)
     except SpecErrors as exc:
         raise relabel(exc, source, args.overlay) from None
 
 
-def _run_spec(args: argparse.Namespace, workers: Workers | None, spec: Path | None = None) -> int:
+def _run_spec(args: argparse.Namespace, spec: Path | None = None) -> int:
     spec = args.spec if spec is None else spec
     if args.command == "validate":
         from .load import load
@@ -227,19 +212,10 @@ def _run_spec(args: argparse.Namespace, workers: Workers | None, spec: Path | No
 
         check_version(args.package_version)
     result = generate(
-        spec, package=args.package, doc_style=args.doc_style, cache=cache, wait=False, workers=workers, strict=args.strict
+        spec, package=args.package, doc_style=args.doc_style, formatter=args.formatter, cache=cache, strict=args.strict
     )
     _print_findings(result.warnings)
-    try:
-        code = _deliver(args, result, spec)
-    except KeyboardInterrupt:
-        result.abandon()
-        raise
-    except BaseException:
-        result.finish()  # the cache entries a child process writes meanwhile
-        raise
-    result.finish()
-    return code
+    return _deliver(args, result, spec)
 
 
 def _deliver(args: argparse.Namespace, result: Generation, spec: Path) -> int:
@@ -303,41 +279,19 @@ def _version_of(files: dict[str, str]) -> str | None:
 
 
 def _changes_since(previous_spec: Path, spec: Path, result: Generation, *, package: str) -> Report | None:
-    """The summary of API changes from the spec that produced the output to ``spec``.
-
-    The new side is what this run just built. The old side is the cache's copy of the last
-    successful generation when it is that same spec (already validated: only the model is
-    built again, or taken from the cache's copy of the API it built), else the spec copy in
-    the output, loaded, validated and built.
-    """
-    try:
-        previous = previous_spec.read_bytes()
-    except OSError:
-        return None  # a first run, or nothing readable to compare with
-    import dataclasses
-    import hashlib
-
+    """The summary of API changes from the spec that produced the output to ``spec``: the
+    new side is what this run just built (unless it was served from the cache), the old side
+    the spec copy in the output, loaded, validated and built."""
+    if not previous_spec.is_file():
+        return None  # a first run: nothing to compare with
     from . import diff as spec_diff
-    from . import pipeline
-    from .ir import Api
-    from .load import Document
 
-    if result.document is None or result.api is None:  # served whole from the tree cache
-        return spec_diff.report_since(previous_spec, spec, package=package)
-    baseline = result.baseline
-    if baseline is not None and baseline.sha256 == hashlib.sha256(previous).hexdigest():
-        old_doc = Document(file=previous_spec.name, root=baseline.root, sha256=baseline.sha256)
-        kept = result.previous_api
-        if isinstance(kept, Api):  # as built from the copy: only the file name differs
-            old = (old_doc, dataclasses.replace(kept, spec_file=previous_spec.name))
-        else:
-            old = (old_doc, pipeline.build(old_doc, package=package))
-    else:
-        built = spec_diff.build_previous(previous_spec, package=package)
-        if built is None:
-            return None
-        old = built
-    return spec_diff.report_between(*old, result.document, result.api)
+    if result.document is None or result.api is None or previous_spec.read_bytes() == spec.read_bytes():
+        return spec_diff.report_since(previous_spec, spec, package=package)  # builds nothing if unchanged
+    built = spec_diff.build_previous(previous_spec, package=package)
+    if built is None:
+        return None
+    return spec_diff.report_between(*built, result.document, result.api)
 
 
 if __name__ == "__main__":

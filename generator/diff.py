@@ -38,7 +38,7 @@ from .errors import SpecErrors, escape_pointer_token
 from .ir import AliasDef, Api, FieldDef, ModelDef, Operation, Param
 from .load import Document, load
 from .model import build
-from .parallel import gc_tuned
+from .pipeline import gc_tuned
 
 __all__ = [
     "SEVERITY",

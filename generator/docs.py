@@ -502,7 +502,7 @@ def black_snippets(texts: list[str]) -> list[str]:
     """The default :data:`Snippets`: black in this process, no cache."""
     from .format import format_snippets
 
-    return format_snippets(texts, jobs=1)
+    return format_snippets(texts)
 
 
 def py_value(value: Any) -> str:

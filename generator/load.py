@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from .errors import SpecError, SpecErrors, pointer
-
-if TYPE_CHECKING:
-    from .cache import Baseline
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -126,217 +122,8 @@ def load(path: Path) -> Document:
     return doc
 
 
-def load_since(path: Path, previous: Baseline | None) -> Document:
-    """:func:`load`, re-parsing only the blocks of text that changed since ``previous``.
-
-    An edit usually touches one path item or one component. YAML's indentation rules mean
-    that in a block-style document a line indented exactly as the keys of ``paths`` (or of a
-    ``components`` section, or of the top level) and holding a key starts the next entry of
-    that mapping, so the lines from the entry before the first changed line to the next such
-    key after the last one hold whole entries. Those lines are parsed on their own and
-    spliced into the previous document, which is otherwise shared. The same cut of the
-    previous text must parse to exactly what the full parse gave for those entries (the
-    check that this document's layout allows the cut); anything else — JSON, anchors and
-    aliases, tabs, a change outside such entries, bundled sibling files, a key that would be
-    duplicated, any parse error — falls back to :func:`load`, which reports errors as usual.
-    """
-    if previous is None or EXTERNAL in previous.root:
-        return load(path)
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return load(path)
-    digest = hashlib.sha256(raw).hexdigest()
-    root = previous.root if digest == previous.sha256 else _splice(text, previous, path.name)
-    if root is None:
-        return load(path)
-    decode_ref_fragments(root)
-    doc = Document(file=path.name, root=root, sha256=digest)
-    problems = list(check_refs(doc))
-    if problems:
-        raise SpecErrors(problems)
-    return doc
-
-
-_KEY_LINE = re.compile(r"[^\s#\-?]")
-_SIMPLE_KEY = re.compile(r"([A-Za-z0-9_.\-]+):[ \t]*(?:#.*)?$")
-
-
-def _shares_nodes(block: str) -> bool:
-    """Whether a YAML block defines an anchor or uses an alias (or cannot be read at all)."""
-    try:
-        return any(getattr(event, "anchor", None) is not None for event in yaml.parse(block, Loader=_EventLoader))
-    except yaml.YAMLError:
-        return True
-
-
-_EventLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _indent(line: str) -> int | None:
-    """Leading spaces of a line that holds YAML content; None for blank and comment lines."""
-    stripped = line.lstrip(" ")
-    if not stripped or stripped.startswith("#") or stripped == "\r":
-        return None
-    return len(line) - len(stripped)
-
-
-def _splice(text: str, previous: Baseline, name: str) -> dict[str, Any] | None:
-    """The new root, or None where the cut described in :func:`load_since` does not apply."""
-    if text.lstrip().startswith("{") or "\t" in text:
-        return None
-    new, old = text.split("\n"), previous.text.split("\n")
-    limit = min(len(new), len(old))
-    # The first line that differs and the count of equal lines at the end, as line-by-line
-    # comparison gives them; the common prefix and suffix of the texts (compared in large
-    # slices, not 100,000 lines one by one) say where to start comparing lines.
-    first = text.count("\n", 0, _common_prefix(text, previous.text))
-    while first < limit and new[first] == old[first]:
-        first += 1
-    tail = min(text.count("\n", len(text) - _common_suffix(text, previous.text)), max(limit - first, 0))
-    while tail < limit - first and new[-1 - tail] == old[-1 - tail]:
-        tail += 1
-    if first == len(new) == len(old):
-        return previous.root
-    if first >= len(new) or first >= len(old):
-        return None  # lines only added or removed at the very end: not worth a special case
-    # Which mapping the first changed line belongs to: the top level, ``paths`` or a section of
-    # ``components`` (the lines before ``first`` are the same in both texts).
-    level, floor = 0, -1
-    container: tuple[str, ...] = ()
-    top = next((i for i in range(first, -1, -1) if new[i][:1] not in _NOT_AT_TOP and _indent(new[i]) == 0), None)
-    if top is not None and top < first:
-        head = _SIMPLE_KEY.match(new[top])
-        if head is not None and head.group(1) == "paths":
-            level, container, floor = 2, ("paths",), top
-        elif head is not None and head.group(1) == "components":
-            section = next((i for i in range(first, top, -1) if _indent(new[i]) == 2), None)
-            match = _SIMPLE_KEY.match(new[section][2:]) if section is not None and section < first else None
-            if section is None or match is None:
-                return None
-            level, container, floor = 4, ("components", match.group(1)), section
-    start = next((i for i in range(first, floor, -1) if _indent(new[i]) == level), None)
-    if start is None:
-        return None
-    # Both cuts end at the same line of the common tail. Where entries were only inserted, the
-    # previous text has nothing between the cuts: take in the next entry on both sides.
-    end: int | None = len(new) - tail
-    old_end = -1
-    while end is not None and old_end <= start:
-        end = _block_end(new, start, end, level)
-        old_end = end - len(new) + len(old) if end is not None else -1
-        if end is not None and old_end <= start:
-            end = end + 1 if end < len(new) else None
-    if end is None or _block_end(old, start, old_end, level) != old_end:
-        return None
-    cuts = []
-    for lines, stop in ((new, end), (old, old_end)):
-        if not _KEY_LINE.match(lines[start][level:]) or _indent(lines[start]) != level:
-            return None
-        cuts.append("\n".join(line[level:] if line.startswith(" " * level) else line.lstrip(" ") for line in lines[start:stop]))
-    new_block, old_block = cuts
-    if text.startswith("%") or "\n%" in text or _shares_nodes(new_block) or _shares_nodes(old_block):
-        return None  # directives apply to the whole stream; anchors tie entries together
-    try:
-        entries = parse(new_block.encode("utf-8"), name, container)
-        before = parse(old_block.encode("utf-8"), name, container)
-    except SpecErrors:
-        return None
-    return _replace(previous.root, container, before, entries)
-
-
-_NOT_AT_TOP = ("", " ", "#")  # first characters of lines that hold no top-level key (a quick test)
-_SLICE = 1 << 16
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """The length of the longest common prefix of ``a`` and ``b``."""
-    limit = min(len(a), len(b))
-    at = 0
-    while at + _SLICE <= limit and a[at : at + _SLICE] == b[at : at + _SLICE]:
-        at += _SLICE
-    low, high = at, min(at + _SLICE, limit)  # a[at:low] == b[at:low]; the answer is in [low, high]
-    if a[at:high] == b[at:high]:
-        return high
-    while high - low > 1:  # a[at:high] != b[at:high]
-        middle = (low + high) // 2
-        if a[at:middle] == b[at:middle]:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-def _common_suffix(a: str, b: str) -> int:
-    """The length of the longest common suffix of ``a`` and ``b``."""
-    limit = min(len(a), len(b))
-    size = 0
-    while size + _SLICE <= limit and a[len(a) - size - _SLICE : len(a) - size] == b[len(b) - size - _SLICE : len(b) - size]:
-        size += _SLICE
-    low, high = size, min(size + _SLICE, limit)
-    if a[len(a) - high :] == b[len(b) - high :]:
-        return high
-    while high - low > 1:
-        middle = (low + high) // 2
-        if a[len(a) - middle : len(a) - size] == b[len(b) - middle : len(b) - size]:
-            low = middle
-        else:
-            high = middle
-    return low
-
-
-def _block_end(lines: list[str], start: int, changed_end: int, level: int) -> int | None:
-    """The first line at or after ``changed_end`` that starts a new entry (or leaves the mapping)."""
-    index = start + 1
-    while index < len(lines):
-        indent = _indent(lines[index])
-        if indent is not None and indent <= level:
-            if indent < level and index < changed_end:
-                return None  # the change reaches outside this mapping
-            if index >= changed_end:
-                return index
-            if not _KEY_LINE.match(lines[index][level:]):
-                return None
-        index += 1
-    return index
-
-
-def _replace(
-    root: dict[str, Any], container: tuple[str, ...], before: dict[str, Any], entries: dict[str, Any]
-) -> dict[str, Any] | None:
-    """``root`` with the consecutive entries ``before`` of ``container`` replaced by ``entries``."""
-    mapping: Any = root
-    for key in container:
-        mapping = mapping.get(key) if isinstance(mapping, dict) else None
-    if not isinstance(mapping, dict) or not before:
-        return None
-    keys = list(mapping)
-    old_keys = list(before)
-    if old_keys[0] not in mapping:
-        return None
-    at = keys.index(old_keys[0])
-    if keys[at : at + len(old_keys)] != old_keys or any(mapping[k] != v for k, v in before.items()):
-        return None  # the cut does not reproduce what the full parse gave
-    if set(entries) & (set(keys) - set(old_keys)):
-        return None  # a duplicate key: the full parse reports it
-    replaced = {k: mapping[k] for k in keys[:at]}
-    replaced.update(entries)
-    replaced.update((k, mapping[k]) for k in keys[at + len(old_keys) :])
-    for depth in range(len(container) - 1, -1, -1):  # copy the parents on the way up
-        parent: Any = root
-        for key in container[:depth]:
-            parent = parent[key]
-        replaced = {**parent, container[depth]: replaced}
-    return replaced
-
-
-def parse(raw: bytes, name: str, at: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Bytes -> mapping, as JSON when it looks like JSON, else as YAML.
-
-    ``at`` is where the mapping sits in a larger document (see :func:`load_since`): the depth
-    limit counts from there.
-    """
+def parse(raw: bytes, name: str) -> dict[str, Any]:
+    """Bytes -> mapping, as JSON when it looks like JSON, else as YAML."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -367,7 +154,7 @@ def parse(raw: bytes, name: str, at: tuple[str, ...] = ()) -> dict[str, Any]:
         kind = type(data).__name__
         raise SpecErrors([SpecError(name, "", f"expected a mapping at the top level, found {kind}")])
     try:
-        normalized, _ = _Normalizer().convert(data, at)
+        normalized, _ = _Normalizer().convert(data, ())
     except _TooDeepError as exc:
         raise SpecErrors([SpecError(name, pointer(*exc.path[:MAX_DEPTH]), f"the document is nested too deeply (more than {MAX_DEPTH} levels)")]) from None
     except _RecursiveError as exc:

@@ -1,8 +1,8 @@
 """The generator's options and their defaults, in one light module.
 
 The command line needs them to parse its arguments before it imports the pipeline (whose
-libraries take a tenth of a second to import: see :mod:`generator.workers` for why that
-order matters), and the pipeline needs them too.
+libraries take a tenth of a second to import, which ``--help`` should not pay), and the
+pipeline needs them too.
 """
 
 from pathlib import Path
@@ -15,3 +15,6 @@ DEFAULT_PACKAGE = "confluent_partner_v2"
 
 DOC_STYLES = ("current", "legacy")
 """Layouts of the resource pages in ``docs/``: ``current`` (StackQL's MDX) or ``legacy``."""
+
+FORMATTERS = ("black", "ruff")
+"""black is the default and the formatter of record; ``ruff format`` is set up to match it."""

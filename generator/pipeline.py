@@ -1,35 +1,46 @@
-"""The whole pipeline as one pure function: spec path in, {relative path: text} out.
+"""The whole pipeline as one function: spec path in, {relative path: text} out.
 
-Validation runs beside the later stages (in a forked child where that is possible, see
-:mod:`generator.parallel`): its verdict still decides, exactly as if it ran first. A bad spec
-raises its :class:`SpecErrors` even when a later stage failed on it first, and nothing is
-returned before validation has passed. With a :class:`~generator.cache.Cache`, an unchanged
-input is served from the tree cache and black's output from the format cache.
+``load -> validate -> model -> render -> format``, each stage a plain function of its input
+(only :mod:`generator.write`, called by the CLI afterwards, touches the disk). What makes a
+run fast sits here, outside the stages, and never changes a byte of the output:
+
+* **The cache** (:class:`generator.cache.Cache`, optional): an unchanged input (the spec's
+  bytes, the generator, the libraries, the options) is served as the final tree, its warnings
+  reported again; the format stage reads and fills its memo, so an edit costs formatting only
+  the chunks it changed.
+* **Processes** (:class:`concurrent.futures.ProcessPoolExecutor`, on Linux, up to one per
+  CPU, ``PARTNER_CODEGEN_JOBS=N`` caps them, ``=1`` turns them off): the spec is validated in
+  one while this process models and renders, and black's work is shared among them. The
+  validator's verdict still decides as if it ran first: a bad spec raises its
+  :class:`SpecErrors` even when a later stage failed on it first, and nothing is returned
+  before validation has passed. BENCHMARKS.md gives what each of these buys.
 
 ``PARTNER_CODEGEN_TIMINGS=1`` prints how long each stage took to stderr.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import functools
-import hashlib
+import gc
 import importlib
-import marshal
+import multiprocessing
 import os
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import format as fmt
-from .cache import Baseline, Cache, tree_key
+from .cache import Cache, Memo, Tree, tree_key
 from .errors import SpecError, SpecErrors
-from .load import Document, load, load_since
+from .load import Document, load
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC
-from .parallel import Background, Call, Worker, gc_tuned
-from .workers import Workers, start_workers, validate_sent, validation_verdict
 
 if TYPE_CHECKING:
     from .docs import operation_errors  # noqa: F401  (provided lazily by __getattr__)
@@ -38,9 +49,8 @@ if TYPE_CHECKING:
     from .model import build as build  # provided lazily by __getattr__
     from .render import render, verbatim_paths  # noqa: F401  (provided lazily by __getattr__)
 
-# The later stages are imported on first use (see ``__getattr__``): a run served from the tree
-# cache never pays for jinja2, black or the spec validator, and a forked validation child
-# imports the validator without the parent doing so too.
+# The later stages are imported on first use (see ``__getattr__``): a run served from the
+# cache never pays for jinja2, black or the spec validator.
 _LAZY = {
     "build": ".model",
     "operation_errors": ".docs",
@@ -49,7 +59,17 @@ _LAZY = {
     "verbatim_paths": ".render",
 }
 
-__all__ = ["DEFAULT_OUT", "DEFAULT_PACKAGE", "DEFAULT_SPEC", "PREVIOUS_SPEC", "Generation", "generate", "generate_tree"]
+__all__ = [
+    "DEFAULT_OUT",
+    "DEFAULT_PACKAGE",
+    "DEFAULT_SPEC",
+    "PREVIOUS_SPEC",
+    "Generation",
+    "gc_tuned",
+    "generate",
+    "generate_tree",
+    "max_jobs",
+]
 
 
 PREVIOUS_SPEC = ".partner-codegen-spec"
@@ -58,29 +78,15 @@ PREVIOUS_SPEC = ".partner-codegen-spec"
 
 @dataclass(frozen=True)
 class Generation:
-    """What one run produced: the files, and (unless served whole from the tree cache) the
-    document and API they came from, plus the previous generation's document and API if the
-    cache had them, so a caller can compare the two without loading or building anything again."""
+    """What one run produced: the files, and (unless served from the cache) the document and
+    API they came from, so a caller can compare them with another spec's without loading or
+    building anything again."""
 
     files: dict[str, str]
     document: Document | None
     api: Api | None
-    baseline: Baseline | None
-    previous_api: Api | None = None
-    storing: Background[None] | None = None
-    """The cache stores still being written beside the caller (see ``generate(wait=False)``)."""
     warnings: tuple[SpecError, ...] = ()
     """Problems in the spec that did not change the generated code (validator's and model's)."""
-
-    def finish(self) -> None:
-        """Wait until the caches are stored (at once if they already are)."""
-        if self.storing is not None:
-            self.storing.result()
-
-    def abandon(self) -> None:
-        """Stop writing the caches (on an interrupt): the next run just finds fewer entries."""
-        if self.storing is not None:
-            self.storing.cancel()
 
 
 def generate_tree(
@@ -95,153 +101,105 @@ def generate(
     *,
     package: str = DEFAULT_PACKAGE,
     doc_style: str = "current",
+    formatter: str = "black",
     cache: Cache | None = None,
-    wait: bool = True,
-    workers: Workers | None = None,
     strict: bool = False,
 ) -> Generation:
     """load -> validate -> model -> render -> format; raises SpecErrors for bad input.
 
     The files are the generated package plus a copy of the spec. ``doc_style`` picks the
-    layout of the resource pages in ``docs/``: ``current`` or ``legacy``. ``cache`` (default
-    none) serves unchanged inputs without running the stages again. With ``wait=False`` the
-    new cache entries are written by a child process while the caller goes on (writing the
-    files, say); the caller must then call :meth:`Generation.finish` before it exits.
-    ``workers`` are the formatter and validator processes if the caller started them already
-    (:func:`generator.workers.start_workers`; the caller closes them); by default the run
-    starts its own. ``strict`` makes every warning an error.
+    layout of the resource pages in ``docs/`` (``current`` or ``legacy``), ``formatter`` the
+    formatter (``black`` or ``ruff``). ``cache`` (default none) serves an unchanged input
+    without running the stages. ``strict`` makes every warning an error.
     """
-    result = _generate_tree(spec, package=package, doc_style=doc_style, cache=cache, workers=workers)
-    if strict and result.warnings:
-        result.finish()
-        raise SpecErrors([w.as_error() for w in result.warnings])
-    files = {**result.files, PREVIOUS_SPEC: spec.read_bytes().decode("utf-8-sig")}
-    result = dataclasses.replace(result, files=files)
-    if wait:
-        result.finish()
-    return result
-
-
-def _generate_tree(
-    spec: Path, *, package: str, doc_style: str, cache: Cache | None, workers: Workers | None = None
-) -> Generation:
     timer = _Timer()
-    with gc_tuned():
-        if cache is None:
-            return _generate(spec, package=package, doc_style=doc_style, cache=None, timer=timer, workers=workers)
-        try:
-            raw: bytes | None = spec.read_bytes()
-        except OSError:
-            raw = None  # load() reports it
-        key = tree_key(spec, raw, options={"package": package, "doc_style": doc_style}) if raw is not None else None
-        trees = cache.tree_cache()
-        if key is not None:
-            files = trees.get(key)
-            timer.lap("tree cache lookup")
-            if files is not None:
-                timer.report(cached=True)
-                return Generation(files, None, None, None)
-        result = _generate(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, workers=workers)
+    try:
+        raw: bytes | None = spec.read_bytes()
+    except OSError:
+        raw = None  # load() reports it
+    options = {"package": package, "doc_style": doc_style, "formatter": formatter}
+    key = tree_key(spec, raw, options=options) if cache is not None and raw is not None else None
+    hit = cache.tree(key) if cache is not None and key is not None else None
+    timer.lap("cache lookup")
+    if hit is not None:
+        result = Generation(hit.files, None, None, hit.warnings)
+    else:
+        memo = cache.memo() if cache is not None else None
+        with gc_tuned():
+            result = _run_stages(spec, package=package, doc_style=doc_style, formatter=formatter, memo=memo, timer=timer)
         document = result.document
-        assert document is not None
-        # The previous generation's API, for the change summary: its bytes are read before the
-        # new one replaces them, and decoded while a child process writes the new entries.
-        apis = cache.api_cache()
-        baseline = result.baseline
-        previous = apis.read() if baseline is not None else None
-        text = raw.decode("utf-8-sig", "replace") if raw is not None else ""
-        # Store the tree only if load() parsed exactly the bytes the key was made from.
-        tree_key_to_store = key if key is not None and raw is not None and document.sha256 == hashlib.sha256(raw).hexdigest() else None
-
-        def store() -> None:
-            # A spec with warnings is never a baseline nor served from the tree cache: the
-            # incremental validation and a cached tree would not report its warnings again.
-            if result.warnings:
-                return
-            if tree_key_to_store is not None:
-                trees.put(tree_key_to_store, result.files)
-            # It passed: the next run's baseline.
-            cache.document_cache().put(Baseline(document.sha256, document.root, text))
-            apis.put(document.sha256, package, result.api)
-
-        storing = Background(store)
-        previous_api = apis.decode(previous, baseline.sha256, package) if previous is not None and baseline is not None else None
-        result = dataclasses.replace(result, previous_api=previous_api, storing=storing)
-        timer.lap("store caches (started)")
-        timer.report(cached=False)
-        return result
+        if cache is not None and memo is not None:
+            memo.save()
+            # Stored only if load() parsed exactly the bytes the key was made from.
+            if key is not None and document is not None and raw is not None and document.sha256 == _sha256(raw):
+                cache.put_tree(key, Tree(result.files, result.warnings))
+            timer.lap("store in the cache")
+    timer.report(cached=hit is not None)
+    if strict and result.warnings:
+        raise SpecErrors([w.as_error() for w in result.warnings])
+    text = raw.decode("utf-8-sig") if raw is not None else spec.read_bytes().decode("utf-8-sig")
+    return Generation({**result.files, PREVIOUS_SPEC: text}, result.document, result.api, result.warnings)
 
 
-def _generate(
-    spec: Path, *, package: str, doc_style: str, cache: Cache | None, timer: _Timer, workers: Workers | None
-) -> Generation:
-    baseline = cache.document_cache().get() if cache is not None else None
-    timer.lap("read the last generation's document")
-    # black's and the validator's imports happen in workers on the other CPU while this
-    # process loads, models and renders (the command line starts them even earlier).
-    own = workers is None
-    if workers is None:
-        workers = start_workers(baseline=baseline, formatter=baseline is not None)
-    try:
-        return _run_stages(spec, package=package, doc_style=doc_style, cache=cache, timer=timer, workers=workers, baseline=baseline)
-    finally:
-        if own:
-            workers.close()
-
-
-def _run_stages(
-    spec: Path,
-    *,
-    package: str,
-    doc_style: str,
-    cache: Cache | None,
-    timer: _Timer,
-    workers: Workers,
-    baseline: Baseline | None,
-) -> Generation:
-    helper = workers.formatter
-    validation = _Validation(baseline, workers.validator)
-    try:
-        document = load_since(spec, baseline) if baseline is not None else load(spec)
+def _run_stages(spec: Path, *, package: str, doc_style: str, formatter: str, memo: Memo | None, timer: _Timer) -> Generation:
+    with _processes() as pool:
+        document = load(spec)
         timer.lap("load")
-        validation.start(document)
-        timer.lap("start validation")  # includes validating, when it cannot run beside the rest
+        validation = pool.submit(_verdict, document) if pool is not None else None
+        if validation is None:  # no processes: validation really runs first
+            problems = _verdict(document)
+            timer.lap("validate")
+            if any(not p.warning for p in problems):
+                raise SpecErrors(problems)
+        else:
+            problems = []
         try:
             stages = sys.modules[__name__]  # module attributes, so tests can replace a stage
-            build_api = stages.build
-            timer.lap("import model/render")
-            api = build_api(document, package=package)
+            api = stages.build(document, package=package)
             timer.lap("model")
             examples = stages.operation_examples(document, api)
             errors = stages.operation_errors(document, api)
-            store = cache.format_cache() if cache is not None else None
             rendered = stages.render(
                 api,
                 examples=examples,
                 errors=errors,
                 doc_style=doc_style,
-                snippets=functools.partial(fmt.format_snippets, cache=store, helper=helper),
+                snippets=functools.partial(fmt.format_snippets, formatter=formatter, executor=pool, memo=memo),
             )
             timer.lap("render")
-            files = fmt.format_tree(rendered, cache=store, preformatted=stages.verbatim_paths(package), helper=helper)
+            preformatted = stages.verbatim_paths(package)
+            files = fmt.format_tree(rendered, formatter=formatter, preformatted=preformatted, executor=pool, memo=memo)
             timer.lap("format")
         except Exception as exc:
-            problems, _ = validation.result(document)  # a bad spec explains the failure better than any stage
+            if validation is not None:
+                problems = _result(validation, document)  # a bad spec explains the failure better than any stage
             if any(not p.warning for p in problems):
                 raise SpecErrors(problems) from None
             if isinstance(exc, SpecErrors):
                 raise SpecErrors(_in_order([*problems, *exc.errors])) from None
             raise
-        problems, seconds = validation.result(document)
-        timer.lap("wait for validation")
-        timer.note("validate (beside the stages above)", seconds)
-        if any(not p.warning for p in problems):
-            raise SpecErrors(problems)
-        if cache is None:
-            timer.report(cached=False)
-        return Generation(files, document, api, baseline, warnings=_in_order([*problems, *api.warnings]))
-    finally:
-        validation.cancel()
+        if validation is not None:
+            problems = _result(validation, document)
+            timer.lap("wait for validation")
+            if any(not p.warning for p in problems):
+                raise SpecErrors(problems)
+    return Generation(files, document, api, warnings=_in_order([*problems, *api.warnings]))
+
+
+def _verdict(document: Document) -> list[SpecError]:
+    """Every problem the validator finds, warnings included (in a process of the pool, which
+    imports the validator while this one models and renders)."""
+    from .validate import check
+
+    return check(document)
+
+
+def _result(validation: Future[list[SpecError]], document: Document) -> list[SpecError]:
+    """The validation's verdict; should its process have failed, validated here instead."""
+    try:
+        return validation.result()
+    except BrokenProcessPool:  # a killed process only costs time
+        return _verdict(document)
 
 
 def _in_order(findings: list[SpecError]) -> tuple[SpecError, ...]:
@@ -249,43 +207,54 @@ def _in_order(findings: list[SpecError]) -> tuple[SpecError, ...]:
     return tuple(sorted(dict.fromkeys(findings), key=lambda e: (e.pointer, e.message)))
 
 
-class _Validation:
-    """The validation stage, run beside the others in the validator worker.
+def _sha256(raw: bytes) -> str:
+    import hashlib
 
-    The worker imported the validator while this process loaded the spec; it is sent the
-    loaded document (``marshal``-ed: a few ms even for a 3 MB spec) and validates it against
-    the baseline it read or inherited, if that is this process's baseline too (else the whole
-    document). With no worker the document is validated here, before the later stages. Any
-    failure of the worker means the document is validated here: the verdict never depends on it.
+    return hashlib.sha256(raw).hexdigest()
+
+
+def max_jobs() -> int:
+    """How many processes may work at once: the usable CPUs, capped by ``PARTNER_CODEGEN_JOBS``."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    configured = os.environ.get("PARTNER_CODEGEN_JOBS", "").strip()
+    if configured.isdigit():
+        cpus = min(cpus, max(1, int(configured)))
+    return max(1, cpus)
+
+
+@contextlib.contextmanager
+def _processes() -> Iterator[Executor | None]:
+    """A process pool for the run, or None where it cannot pay or be had safely: one CPU, or
+    not Linux (a forked process starts at once, with everything imported; elsewhere each
+    process would import the generator again), or other threads in this process (forking
+    them is unsafe)."""
+    jobs = max_jobs()
+    if jobs < 2 or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def gc_tuned() -> Iterator[None]:
+    """Collect garbage rarely while the pipeline runs; restore the settings afterwards.
+
+    The pipeline builds large trees that live until it ends (the parsed spec, black's syntax
+    trees), so CPython's default thresholds make it rescan them over and over.
     """
-
-    def __init__(self, baseline: Baseline | None, worker: Worker | None) -> None:
-        self._baseline = baseline
-        self._worker = worker
-        self._call: Call[tuple[list[SpecError], float]] | None = None
-        self._here: tuple[list[SpecError], float] | None = None
-
-    def start(self, document: Document) -> None:
-        if self._worker is not None and self._worker.alive:
-            try:
-                root: bytes | dict[str, Any] = marshal.dumps(document.root)
-            except ValueError:  # not plain data (cannot happen for a parsed spec): pickled instead
-                root = document.root
-            baseline_sha = self._baseline.sha256 if self._baseline is not None else None
-            self._call = self._worker.submit(validate_sent, root, document.file, document.sha256, baseline_sha)
-        else:
-            self._here = validation_verdict(document, self._baseline)
-
-    def result(self, document: Document) -> tuple[list[SpecError], float]:
-        if self._call is not None:
-            return self._call.result()
-        if self._here is None:
-            self._here = validation_verdict(document, self._baseline)
-        return self._here
-
-    def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
+    before = gc.get_threshold()
+    gc.set_threshold(20_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class _Timer:
@@ -299,13 +268,10 @@ class _Timer:
         self.laps.append((name, now - self.last))
         self.last = now
 
-    def note(self, name: str, seconds: float) -> None:
-        self.laps.append((name, seconds))
-
     def report(self, *, cached: bool) -> None:
         if self.enabled:
             laps = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in self.laps)
-            print(f"timings{' (tree cache hit)' if cached else ''}: {laps}", file=sys.stderr)
+            print(f"timings{' (served from the cache)' if cached else ''}: {laps}", file=sys.stderr)
 
 
 def __getattr__(name: str) -> Any:

@@ -46,8 +46,8 @@ def test_corpus_document(spec: corpus.CorpusSpec, corpus_runner: corpus.Runner) 
 
 @pytest.mark.corpus
 def test_formatting_in_pieces_is_black_on_whole_files() -> None:
-    """The format stage formats chunks and methods on their own; on the largest real spec its
-    result must be exactly black's output for each whole file."""
+    """The format stage formats top-level chunks on their own, shared among processes; on the
+    largest real spec its result must be exactly black's output for each whole file."""
     import black
 
     from generator import format as fmt
@@ -61,8 +61,9 @@ def test_formatting_in_pieces_is_black_on_whole_files() -> None:
     api = pipeline.build(doc, package="cc_pieces")
     rendered = pipeline.render(api)
     python = {p: t for p, t in rendered.items() if p.endswith(".py") and p not in pipeline.verbatim_paths("cc_pieces")}
-    split = sum(1 for text in python.values() for pieces in fmt.split_pieces(text) if len(pieces) > 1)
-    assert split > 50  # the resource classes are formatted method by method
-    pieces = fmt.format_tree(python)
+    split = sum(1 for text in python.values() if len(fmt.split_chunks(text)) > 1)
+    assert split > 50  # most modules are formatted chunk by chunk
+    with pipeline._processes() as pool:
+        pieces = fmt.format_tree(python, executor=pool)
     for name, text in python.items():
         assert pieces[name] == black.format_str(text, mode=fmt.mode()), name

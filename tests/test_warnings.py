@@ -94,8 +94,8 @@ def test_fresh_output_is_not_created_under_strict(tmp_path: Path, capsys: pytest
 
 
 def test_warnings_survive_the_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A second run of an unchanged spec with warnings reports them again (a spec with warnings
-    is never served whole from the tree cache nor validated only where it changed)."""
+    """A second run of an unchanged spec with warnings reports them again (the cache keeps
+    them with the tree it serves), and so does a run after an edit."""
     spec = tmp_path / "spec.yaml"
     spec.write_text((CASES / "default_wrong_type.yaml").read_text())
     argv = ["generate", str(spec), "--out", str(tmp_path / "out"), "--package", "warned"]
