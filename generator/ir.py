@@ -8,7 +8,6 @@ text can reach generated code unescaped.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from .errors import SpecError
@@ -344,24 +343,3 @@ class Api:
     def param_definitions(self) -> tuple[ModelDef | AliasDef, ...]:
         """The definitions with a ``TypedDict`` (or plain-data alias) in ``params.py``, in order."""
         return tuple(d for d in self.definitions if d.param_name)
-
-
-def _pickled_by_fields(cls: type) -> None:
-    """Pickle ``cls`` as a call of its constructor with its field values.
-
-    The default for a frozen dataclass with slots restores every field with
-    ``object.__setattr__`` in a Python loop; the constructor does the same work in code the
-    dataclass generated, which makes reading the cached API model (see
-    :class:`generator.cache.ApiCache`) about 40% faster. Every field here is an ``__init__``
-    argument, in order.
-    """
-    names = tuple(f.name for f in dataclasses.fields(cls))
-
-    def reduce(self: object) -> tuple[type, tuple[object, ...]]:
-        return cls, tuple(getattr(self, name) for name in names)
-
-    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
-
-
-for _record in (Import, TypeExpr, FieldDef, ModelDef, AliasDef, Param, Pagination, Operation, Resource, Auth, Api):
-    _pickled_by_fields(_record)
