@@ -292,9 +292,11 @@ def _unrenamed(api: Api, old_name: str, new_name: str) -> Api:
 def _slow_report(old: Api, new: Api, monkeypatch: pytest.MonkeyPatch) -> diff.Report:
     """The report with no memoisation and every operation and definition compared in full."""
     with monkeypatch.context() as patch:
-        patch.setattr(diff, "_members", diff._members.__wrapped__)
-        patch.setattr(diff, "_identifiers", diff._identifiers.__wrapped__)
-        patch.setattr(diff._Differ, "mentions_renamed", lambda self, annotations: True)
+        for module in (diff.types, diff.usage, diff.differ):  # wherever the memoised readers are used
+            for name in ("members", "identifiers"):
+                if hasattr(module, name):
+                    patch.setattr(module, name, getattr(module, name).__wrapped__)
+        patch.setattr(diff.Differ, "mentions_renamed", lambda self, annotations: True)
         return diff.compare(old, new)
 
 
