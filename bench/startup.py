@@ -94,6 +94,8 @@ class Spec:
     label: str
     path: Path
     slug: str
+    package_dir: Path | None = None
+    """Where the package was generated already (else :func:`generated` makes it)."""
 
 
 def default_specs() -> list[Spec]:
@@ -183,7 +185,7 @@ def startup(specs: list[Spec], runs: int) -> tuple[list[str], list[tuple[str, st
             lines += [f"({spec.label}: {spec.path} is absent, not measured.)", ""]
             continue
         try:
-            out, how = generated(spec)
+            out, how = (spec.package_dir, "given") if spec.package_dir else generated(spec)
             medians = measure(out, runs)
         except (subprocess.SubprocessError, RuntimeError, OSError) as exc:
             lines += [f"{spec.label}: failed: {str(exc)[-500:]}", ""]
@@ -209,11 +211,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec", type=Path, action="append", help="a spec to measure (default: Confluent Cloud and Microsoft Graph)")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the targets as JSON to this file")
+    parser.add_argument("--package-dir", type=Path, help=f"measure the {PACKAGE} package already generated in this directory "
+                        "(for one --spec; e.g. by an earlier version of the generator, for a before/after comparison)")
     args = parser.parse_args(argv)
     specs = default_specs()
     if args.spec:
         known = {s.path.resolve(): s for s in specs}
         specs = [known.get(p.resolve(), Spec(p.name, p, p.stem)) for p in args.spec]
+    if args.package_dir:
+        if len(specs) != 1:
+            parser.error("--package-dir needs exactly one --spec")
+        specs[0] = Spec(specs[0].label, specs[0].path, specs[0].slug, args.package_dir)
     lines, found = startup(specs, args.runs)
     print("\n".join(lines))
     print("| target | wanted | measured | met |")
