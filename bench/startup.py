@@ -30,7 +30,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -71,7 +70,8 @@ import inspect
 import httpx
 client_class = next(getattr(pkg, n) for n in pkg.__all__ if n.endswith("Client") and not n.startswith("Async"))
 accepted = inspect.signature(client_class).parameters
-credentials = {{k: "x" for k in ("api_key", "api_secret", "bearer_token") if k in accepted}}
+keys = ("api_key", "api_secret") if "api_key" in accepted else ("bearer_token",) if "bearer_token" in accepted else ()
+credentials = {{k: "x" for k in keys}}
 http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json={{}})))
 client = client_class(base_url="http://127.0.0.1:9", http_client=http, max_retries=0, **credentials)
 info = next((m for m in pkg.METHODS if m.http_method == "GET"), pkg.METHODS[0])
@@ -106,7 +106,9 @@ def default_specs() -> list[Spec]:
 
 
 def generated(spec: Spec) -> tuple[Path, str]:
-    """The package generated from ``spec`` (generating it only when spec or generator changed)."""
+    """The package generated from ``spec`` (generating it only when spec or generator changed;
+    then into the same directory with the same cache, so black's work on unchanged parts is
+    reused)."""
     base = CACHE / spec.slug
     out = base / "out"
     stamp = base / "stamp"
@@ -114,9 +116,8 @@ def generated(spec: Spec) -> tuple[Path, str]:
     key = f"{digest} {generator_fingerprint()}"
     if stamp.is_file() and stamp.read_text() == key and (out / PACKAGE / "__init__.py").is_file():
         return out, "reused"
-    if base.exists():
-        shutil.rmtree(base)
-    base.mkdir(parents=True)
+    base.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
     start = time.perf_counter()
     subprocess.run(
         [str(Path(sys.executable).parent / "partner-codegen"), "generate", str(spec.path), "--out", str(out),
