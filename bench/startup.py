@@ -67,6 +67,7 @@ import {package} as pkg
 if mode == "import":
     raise SystemExit
 import inspect
+import re
 import httpx
 client_class = next(getattr(pkg, n) for n in pkg.__all__ if n.endswith("Client") and not n.startswith("Async"))
 accepted = inspect.signature(client_class).parameters
@@ -75,8 +76,11 @@ credentials = {{k: "x" for k in keys}}
 http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, json={{}})))
 client = client_class(base_url="http://127.0.0.1:9", http_client=http, max_retries=0, **credentials)
 info = next((m for m in pkg.METHODS if m.http_method == "GET"), pkg.METHODS[0])
-resource = getattr(client, info.resource, None)
-if resource is None or not hasattr(resource, info.name):  # a renamed attribute: look for it
+# The attribute is the resource name made an identifier (the generator's rule); a name it had
+# to change further is looked for, importing resource modules only then.
+guess = "_".join(part for part in re.split(r"[^0-9A-Za-z_]+", info.resource) if part)
+resource = getattr(client, guess, None)
+if resource is None or not hasattr(resource, info.name):
     from {package}._lazy_resource import lazy_resources
     name = next(n for n, lazy in lazy_resources(client_class).items() if hasattr(lazy.resolve(), info.name))
     resource = getattr(client, name)
