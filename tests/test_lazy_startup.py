@@ -255,3 +255,26 @@ def test_the_recursive_cases_keep_their_cycles_in_one_module() -> None:
     assert groups["recursion"]["_tree_node"] == ["TreeNode"]
     assert groups["recursive_unions"]["_sum"] == ["Sum", "Expr"]  # the alias after what it names
     assert groups["recursive_unions"]["_const"] == ["Const"]
+
+
+def test_a_call_builds_the_validators_of_its_own_models_only(shop: Path) -> None:
+    """Model classes are defined when their module runs; pydantic builds their validators when
+    first used (``defer_build``), so a call builds what it validates and nothing else."""
+    code = CLIENT.format(pkg="shop", client="Client") + textwrap.dedent(
+        """
+        from shop.models._order_line import Order
+        from shop.models._refund import Refund
+        orders = client.orders
+        before = (Order.__pydantic_complete__, Refund.__pydantic_complete__)
+        orders.create_order(total={"amount": 3})
+        after = (Order.__pydantic_complete__, Refund.__pydantic_complete__)
+        print(json.dumps([before, after]))
+        """
+    )
+    script = "import sys, json\n" + textwrap.dedent(code)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=shop,
+        env={"PYTHONPATH": str(shop), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == [[False, False], [True, False]]
