@@ -550,7 +550,7 @@ def _models_files(api: Api, put: Callable[..., str], modules: ModelModules) -> d
             "package/models/module.py.jinja",
             module=module,
             imports=_models_imports(module),
-            module_doc=f"Part of ``{api.package}.models`` (import from there): {names}.\n",
+            module_doc=f"Part of ``{api.package}.models`` (import from there): {names}.",
         )
     return out
 
