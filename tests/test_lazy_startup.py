@@ -137,6 +137,21 @@ def test_creating_a_client_imports_no_resource_and_no_model(shop: Path) -> None:
     assert _ours(loaded, "shop") == []
 
 
+def test_a_blocking_client_never_imports_asyncio(shop: Path) -> None:
+    code = CLIENT.format(pkg="shop", client="Client") + textwrap.dedent(
+        """
+        client.orders.create_order(total={"amount": 3})
+        print(json.dumps(["asyncio" in sys.modules]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, json\n" + textwrap.dedent(code)], capture_output=True, text=True,
+        check=False, cwd=shop, env={"PYTHONPATH": str(shop), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == [False]
+
+
 def test_the_partner_client_imports_no_resource_and_no_model() -> None:
     code = CLIENT.format(pkg="confluent_partner_v2", client="PartnerClient")
     loaded = loaded_after(GENERATED, "confluent_partner_v2", code)
