@@ -131,19 +131,25 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Mo
     """Every case generated once, its models module imported (package ``warned_<case>``)."""
     root = tmp_path_factory.mktemp("warned")
     modules: dict[str, ModuleType] = {}
-    sys.path.insert(0, str(root))
+    # One directory each: a generation removes what an earlier one wrote in its output, and
+    # the models' modules are imported when first used, after every case is generated.
+    outs = [str(root / spec.stem) for spec in SPECS]
+    sys.path[:0] = outs
     try:
         for spec in SPECS:
             package = f"warned_{spec.stem}"
-            assert cli.main(["generate", str(spec), "--out", str(root), "--package", package, "--no-cache"]) == 0
+            assert cli.main(["generate", str(spec), "--out", str(root / spec.stem), "--package", package, "--no-cache"]) == 0
             modules[spec.stem] = importlib.import_module(f"{package}.models")
         yield modules
     finally:
-        sys.path.remove(str(root))
+        for out in outs:
+            sys.path.remove(out)
 
 
 def _model(module: ModuleType) -> type[pydantic.BaseModel]:
-    models = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, pydantic.BaseModel) and v.__module__ == module.__name__]
+    # ``models`` names each model; its class lives in a module of its own under models/.
+    found = (getattr(module, name) for name in module.__all__)
+    models = [v for v in found if isinstance(v, type) and issubclass(v, pydantic.BaseModel)]
     assert len(models) == 1
     return models[0]
 
