@@ -83,7 +83,9 @@ lock: | $(BIN)/python
 lock-upgrade:
 	$(MAKE) lock UPGRADE=--upgrade
 
-## Benchmarks against the peers (installed into bench/.peers/); prints the tables of BENCHMARKS.md.
+## Benchmarks against the peers (installed into bench/.peers/), and the start-up of the clients
+## generated from the whole Confluent Cloud API and Microsoft Graph (generated once into
+## bench/.startup/, reused); prints the tables of BENCHMARKS.md.
 bench: $(DEPS)
 	$(BIN)/python bench/run.py
 

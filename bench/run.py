@@ -20,6 +20,9 @@ prints Markdown tables:
 4. **Client overhead**: ``client.signups.signup(...)`` against ``httpx.Client.post`` with the
    same JSON, on the same ``httpx.MockTransport``.
 5. **Import time**: ``import confluent_partner_v2`` against ``import httpx, pydantic``.
+   **Start-up** (``bench/startup.py``): whole processes that import, create a client, reach a
+   resource and call a method of the packages generated from the whole Confluent Cloud API
+   and from Microsoft Graph, against ``import httpx, pydantic``.
 6. **Stage breakdown** of one sequential cold run (``PARTNER_CODEGEN_TIMINGS=1``), and with
    ``--profile`` the top of a cProfile of the in-process pipeline.
 
@@ -639,7 +642,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer runs (for a smoke test of the script)")
     parser.add_argument(
-        "--only", default="cold,warm,scaling,client,import,stages",
+        "--only", default="cold,warm,scaling,client,import,startup,stages",
         help="comma-separated sections to run (also: graph, Microsoft Graph with black and ruff; about 15 minutes)",
     )
     parser.add_argument("--profile", action="store_true", help="also print the top of a cProfile of the pipeline")
@@ -698,6 +701,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("## Import time (median of alternating runs)\n")
         lines, found = import_time(6 if quick else 21)
         print("\n".join(lines) + "\n")
+        targets += found
+    if "startup" in only:
+        # bench/startup.py: whole processes on the Confluent Cloud API and Microsoft Graph
+        # packages (generated once into bench/.startup/ and reused).
+        import startup
+
+        print("## Start-up of a generated client (whole processes; medians of alternating runs)\n")
+        lines, found = startup.startup(startup.default_specs(), 3 if quick else 7)
+        print("\n".join(lines))
         targets += found
     if "stages" in only:
         print("## Where the time goes (one cold run each, PARTNER_CODEGEN_TIMINGS=1)\n")

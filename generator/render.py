@@ -24,11 +24,13 @@ import jinja2
 
 from . import TEMPLATES, docs, layout, method_table, typeddicts
 from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
+from .model_modules import ModelModule, ModelModules, model_modules
 
 STATIC_FILES = (
     "_base_client.py",
     "_exceptions.py",
     "_formats.py",
+    "_lazy_resource.py",
     "_lenient.py",
     "_logs.py",
     "_models.py",
@@ -256,11 +258,11 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def import_lines(imports: Iterable[Import], *, depth: int = 0) -> list[str]:
+def import_lines(imports: Iterable[Import], *, depth: int = 0, indent: int = 0) -> list[str]:
     """``from m import a, b`` lines: stdlib, third party, then the package's own, each sorted.
 
     Package-relative modules (``._formats``) are written from a module ``depth`` packages
-    below the package root.
+    below the package root; ``indent`` is where the lines start (inside an ``if`` block).
     """
     by_module: dict[str, set[str]] = {}
     for imp in imports:
@@ -280,7 +282,7 @@ def import_lines(imports: Iterable[Import], *, depth: int = 0) -> list[str]:
         names = sorted(by_module[module], key=_isort_key)
         plain = [n for n in names if " as " not in n]
         if plain:
-            lines.append(layout.import_statement(module, plain))
+            lines.append(layout.import_statement(module, plain, indent))
         lines.extend(f"from {module} import {n}" for n in names if " as " in n)
     return lines
 
@@ -304,10 +306,17 @@ def method_docstring(op: Operation) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _models_imports(api: Api) -> list[Import]:
-    imports: set[Import] = {Import("._models", "Model")} if api.models else set()
-    for d in api.definitions:
+def _model_import(modules: ModelModules, name: str) -> Import:
+    """Where a module outside ``models/`` imports the definition ``name`` from."""
+    return Import(f".models.{modules.module_of[name]}", name)
+
+
+def _models_imports(module: ModelModule) -> list[str]:
+    """A model module's imports: the runtime's and the libraries', then its sibling modules'."""
+    imports: set[Import] = set()
+    for d in module.definitions:
         if isinstance(d, ModelDef):
+            imports.add(Import("._models", "Model"))
             for f in d.fields:
                 imports |= f.type.imports | f.imports
                 if f.default and f.default.startswith("Field("):
@@ -318,7 +327,10 @@ def _models_imports(api: Api) -> list[Import]:
                 imports.add(Import("typing", "ClassVar"))
         else:
             imports |= d.type.imports | {Import("typing", "TypeAlias")}
-    return sorted(imports)
+    # Written from inside models/: the package root's modules are ``..``, the siblings ``.``.
+    imports = {Import("." + i.module, i.name) if i.module.startswith(".") else i for i in imports}
+    imports |= {Import(f".{sibling}", name) for sibling, names in module.imports for name in names}
+    return import_lines(imports)
 
 
 _BUILTIN_TYPES = frozenset({"str", "int", "float", "bool", "bytes", "list", "dict", "Any"})
@@ -340,7 +352,10 @@ def _result_type(op: Operation) -> str:
     return f"_{op.method_name.upper()}_RESULT" if op.response_model and complex_type else op.response_type
 
 
-def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
+def _resource_context(api: Api, resource: Resource, modules: ModelModules) -> dict[str, Any]:
+    """What a resource module imports: each model from its own module (so reaching the resource
+    builds the models its methods need, and no others), and the TypedDicts of ``params`` for
+    type checkers only (they are annotations, never needed at run time)."""
     imports: set[Import] = {
         Import("typing", "TYPE_CHECKING"),
         Import("collections.abc", "Mapping"),
@@ -351,13 +366,17 @@ def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
         Import("._types", "Omit"),
         Import("._types", "TimeoutTypes"),
     }
+    type_checking: set[Import] = {
+        Import("._client", f"Async{api.client_name} as _AsyncClient"),
+        Import("._client", f"{api.client_name} as _Client"),
+    }
     result_types = {op.operation_id: _result_type(op) for op in resource.operations}
     for op in resource.operations:
         imports |= {_PRIVATE_IMPORTS.get(i.name, i) for i in op.imports}
-        imports |= {Import(".models", name) for name in op.refs}
-        imports |= {Import(".params", name) for name in op.param_refs}
+        imports |= {_model_import(modules, name) for name in op.refs}
+        type_checking |= {Import(".params", name) for name in op.param_refs}
         if op.body_model:
-            imports |= {Import(".models", op.body_model), _PRIVATE_IMPORTS["build_body"]}
+            imports |= {_model_import(modules, op.body_model), _PRIVATE_IMPORTS["build_body"]}
         if op.body_param and op.body_encoding != "raw":
             imports |= {_PRIVATE_IMPORTS["build_value"], Import("typing", "TypeAlias")}
         if op.path_params or op.query or op.headers or op.cookies:
@@ -368,6 +387,7 @@ def _resource_context(api: Api, resource: Resource) -> dict[str, Any]:
         "resource": resource,
         "result_types": result_types,
         "imports": import_lines(imports, depth=1),
+        "type_checking_imports": import_lines(type_checking, depth=1, indent=4),
         "docstrings": {op.operation_id: method_docstring(op) for op in resource.operations},
     }
 
@@ -427,6 +447,7 @@ def render(
 
     reference = _reference_context(api, examples or {}, errors or {}, snippets)
     methods = method_table.method_table(api)
+    modules = model_modules(api)
 
     # Where each top-level name lives: ``__init__.py`` imports a module only when one of its
     # names is first used, so ``import package`` costs next to nothing.
@@ -461,34 +482,23 @@ def render(
             ),
         ),
         f"{pkg}/_version.py": put("package/_version.py.jinja"),
-        f"{pkg}/_client.py": put(
-            "package/_client.py.jinja",
-            auth_used=api.auth.basic or api.auth.bearer,
-            client_doc=_client_doc(api),
-        ),
+        f"{pkg}/_client.py": put("package/_client.py.jinja", **_client_context(api)),
         f"{pkg}/_methods.py": put("package/_methods.py.jinja", method_table=methods),
         f"{pkg}/METHODS.md": put(
             "package/METHODS.md.jinja", method_table=methods, resource_parameters=method_table.resource_parameters
         ),
-        f"{pkg}/models.py": put(
-            "package/models.py.jinja",
-            imports=import_lines(_models_imports(api)),
-            module_doc=(
-                f"Request and response bodies of {api.title or pkg}.\n\n"
-                "Every class validates on construction: pass keyword arguments (by field name or wire\n"
-                "name) or use ``Model.model_validate(data)``.\n"
-            ),
-        ),
+        **_models_files(api, put, modules),
         **_params_file(api, put),
-        f"{pkg}/resources/__init__.py": put(
-            "package/resources/__init__.py.jinja",
-            exported=sorted((n for r in api.resources for n in (r.class_name, f"Async{r.class_name}")), key=_isort_key),
-        ),
+        f"{pkg}/resources/__init__.py": put("package/resources/__init__.py.jinja", **_lazy_package({
+            name: resource.module
+            for resource in api.resources
+            for name in (resource.class_name, f"Async{resource.class_name}")
+        })),
         f"{pkg}/py.typed": "",
     }
     for resource in api.resources:
         out[f"{pkg}/resources/{resource.module}.py"] = put(
-            "package/resources/resource.py.jinja", **_resource_context(api, resource)
+            "package/resources/resource.py.jinja", **_resource_context(api, resource, modules)
         )
     for name in STATIC_FILES:
         out[f"{pkg}/{name}"] = head["py"] + "\n" + (TEMPLATES / "static" / name).read_text(encoding="utf-8")
@@ -503,6 +513,68 @@ def render(
         else:
             out[page_file] = put("docs/resource.md.jinja", page=docs.resource_page(api, resource), yaml_header=head["yaml"])
     return out
+
+
+def _lazy_package(module_of: Mapping[str, str]) -> dict[str, Any]:
+    """What a package module that re-exports names on first use places (``models/``,
+    ``resources/``): the names, their modules, and the imports type checkers read instead."""
+    by_module: dict[str, list[str]] = {}
+    for name, module in module_of.items():
+        by_module.setdefault(module, []).append(name)
+    return {
+        "exported": sorted(module_of, key=_isort_key),
+        "lazy_modules": sorted(module_of.items()),
+        "lazy_imports": [
+            layout.import_statement(f".{module}", sorted(names, key=_isort_key), 4)
+            for module, names in sorted(by_module.items())
+        ],
+    }
+
+
+def _models_files(api: Api, put: Callable[..., str], modules: ModelModules) -> dict[str, str]:
+    """``models/``: a module per model (cycles share one), and ``__init__`` naming them all."""
+    title = api.title or api.package
+    out = {
+        f"{api.package}/models/__init__.py": put(
+            "package/models/__init__.py.jinja",
+            **_lazy_package(modules.module_of),
+            module_doc=(
+                f"Request and response bodies of {title}.\n\n"
+                "Every class validates on construction: pass keyword arguments (by field name or wire\n"
+                "name) or use ``Model.model_validate(data)``.\n\n"
+                "Each model is defined in a module of its own (with the models it is mutually recursive\n"
+                "with), imported on first use with the models it refers to.\n"
+            ),
+        )
+    }
+    for module in modules.modules:
+        names = ", ".join(d.name for d in module.definitions)
+        out[f"{api.package}/models/{module.name}.py"] = put(
+            "package/models/module.py.jinja",
+            module=module,
+            imports=_models_imports(module),
+            module_doc=f"Part of ``{api.package}.models`` (import from there): {names}.",
+        )
+    return out
+
+
+def _client_context(api: Api) -> dict[str, Any]:
+    """The clients' imports: each resource class for type checkers only (a :class:`LazyResource`
+    attribute imports its module when first read)."""
+    auth_used = api.auth.basic or api.auth.bearer
+    base = ["AsyncAPIClient", "SyncAPIClient"] + (["CredentialSources", "credentials_auth"] if auth_used else [])
+    runtime = [Import("._base_client", name) for name in base]
+    if api.resources:
+        runtime.append(Import("._lazy_resource", "LazyResource"))
+    return {
+        "auth_used": auth_used,
+        "client_doc": _client_doc(api),
+        "base_imports": import_lines(runtime),
+        "resource_imports": [
+            layout.import_statement(f".resources.{r.module}", sorted([r.class_name, f"Async{r.class_name}"], key=_isort_key), 4)
+            for r in sorted(api.resources, key=lambda r: r.module)
+        ],
+    }
 
 
 def _params_file(api: Api, put: Callable[..., str]) -> dict[str, str]:

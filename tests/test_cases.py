@@ -7,7 +7,7 @@ own) holds:
   it references);
 - ``behaviour.py``: plain functions ``check_<what>(pkg)`` that get the generated package (the
   imported module ``case_<name>``) and exercise it through ``httpx.MockTransport``;
-- ``expected/``: the golden ``models.py``, ``params.py`` and ``resources/*.py`` the spec generates.
+- ``expected/``: the golden ``models/*.py``, ``params.py`` and ``resources/*.py`` the spec generates.
 
 Each check is its own test item. Every case is generated once per session into a temporary
 directory; the whole set is then type-checked with ``mypy --strict`` and pyright (strict) in
@@ -225,13 +225,13 @@ def test_properties(case: str, generated: Generated) -> None:
 
 
 def _snapshot(case: str, files: dict[str, str]) -> dict[str, str]:
-    """The generated files under golden control: ``models.py``, ``params.py`` and ``resources/*.py``."""
+    """The generated files under golden control: ``models/*.py``, ``params.py`` and ``resources/*.py``."""
     prefix = package_name(case) + "/"
     return {
         path.removeprefix(prefix): text
         for path, text in files.items()
-        if path in (prefix + "models.py", prefix + "params.py")
-        or (path.startswith(prefix + "resources/") and path.endswith(".py"))
+        if path == prefix + "params.py"
+        or (path.startswith((prefix + "resources/", prefix + "models/")) and path.endswith(".py"))
     }
 
 

@@ -111,7 +111,7 @@ def test_internal_error_exits_3_and_leaves_output(
         raise RuntimeError("boom")
 
     monkeypatch.setattr("generator.pipeline.render", broken)
-    (out / "confluent_partner_v2" / "models.py").write_text("# stale\n")
+    (out / "confluent_partner_v2" / "models" / "_user.py").write_text("# stale\n")
     before = tree_digest(out)
     assert cli.main(["generate", "--out", str(out)]) == 3
     err = capsys.readouterr().err

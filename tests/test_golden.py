@@ -43,12 +43,12 @@ def test_check_command_is_green(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_command_detects_drift(tmp_path: Path, tree: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert cli.main(["generate", str(SPEC), "--out", str(out)]) == 0
-    models = out / "confluent_partner_v2" / "models.py"
+    models = out / "confluent_partner_v2" / "models" / "_user.py"
     models.write_text(models.read_text() + "# hand edit\n")
     (out / "confluent_partner_v2" / "_client.py").unlink()
     assert cli.main(["check", str(SPEC), "--out", str(out)]) == 1
     report = capsys.readouterr().out
-    assert "changed: confluent_partner_v2/models.py" in report
+    assert "changed: confluent_partner_v2/models/_user.py" in report
     assert "missing: confluent_partner_v2/_client.py" in report
 
 

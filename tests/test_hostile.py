@@ -120,6 +120,10 @@ PROBE = textwrap.dedent(
             importlib.import_module(info.name)
     models = importlib.import_module(name + ".models")
     resources = importlib.import_module(name + ".resources")
+    try:  # resource modules import the TypedDicts for type checkers only
+        type_checking_names = vars(importlib.import_module(name + ".params"))
+    except ImportError:
+        type_checking_names = {}
 
     def literals(tp):
         if typing.get_origin(tp) is typing.Literal:
@@ -149,7 +153,7 @@ PROBE = textwrap.dedent(
         for mname, fn in inspect.getmembers(rcls, inspect.isfunction):
             if mname.startswith("_"):
                 continue
-            hints = typing.get_type_hints(fn)
+            hints = typing.get_type_hints(fn, localns=type_checking_names)
             out["methods"][mname] = {
                 "doc": inspect.cleandoc(fn.__doc__ or ""),
                 "literals": {p: literals(t) for p, t in hints.items()},

@@ -204,7 +204,7 @@ def test_x_class_name_names_component_and_inline_models(tmp_path: Path) -> None:
     )
     out = tmp_path / "generated"
     assert cli.main(["generate", str(spec), "--overlay", str(fix), "--out", str(out), "--package", "things", "--no-cache"]) == 0
-    models = (out / "things" / "models.py").read_text(encoding="utf-8")
+    models = "".join(p.read_text(encoding="utf-8") for p in sorted((out / "things" / "models").glob("*.py")))
     assert "class Thing(" in models and "class Part(" in models
     assert "V1Thing" not in models and "ThingInner" not in models
 

@@ -146,7 +146,7 @@ def test_upstream_changes_flow_through_diff_version_and_changelog(make_source: C
     assert "API changes since the previous generation: 2 changes: 0 breaking, 0 risk, 2 compatible" in printed
     assert f"version 1.1.0; see {out / 'CHANGELOG.md'}" in printed
     assert version(out) == "1.1.0"
-    assert "class OktaSSOConfig" in (out / PKG / "models.py").read_text(encoding="utf-8")
+    assert "class OktaSSOConfig" in (out / PKG / "models" / "_okta_sso_config.py").read_text(encoding="utf-8")
 
     # A removed parameter: breaking, so a major version.
     source.remove_dry_run()

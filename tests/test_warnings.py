@@ -52,7 +52,7 @@ def test_warning_generates_and_is_reported(spec: Path, tmp_path: Path, capsys: p
     assert lines and all(line.startswith(f"warning: {spec.name}#/") for line in lines), stderr
     count = len(lines)
     assert f"{count} warning{'s' if count != 1 else ''})" in stdout
-    assert (out / "warned" / "models.py").is_file()
+    assert (out / "warned" / "models" / "__init__.py").is_file()
     expected_file = spec.with_suffix(".expected")
     if os.environ.get("UPDATE_GOLDEN") == "1":
         expected_file.write_text(stderr)
@@ -73,7 +73,7 @@ def test_strict_makes_warnings_errors(spec: Path, tmp_path: Path, capsys: pytest
     assert code == 0
     as_errors = "".join(line.replace("warning: ", "error: ", 1) + "\n" for line in warned.splitlines())
     before = tree_digest(out)
-    (out / "warned" / "models.py").write_text("# edited\n")  # strict must not write, even to repair
+    (out / "warned" / "models" / "__init__.py").write_text("# edited\n")  # strict must not write, even to repair
     before = tree_digest(out)
     count = len(warned.splitlines())
     summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was written.\n"
@@ -132,19 +132,25 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Mo
     """Every case generated once, its models module imported (package ``warned_<case>``)."""
     root = tmp_path_factory.mktemp("warned")
     modules: dict[str, ModuleType] = {}
-    sys.path.insert(0, str(root))
+    # One directory each: a generation removes what an earlier one wrote in its output, and
+    # the models' modules are imported when first used, after every case is generated.
+    outs = [str(root / spec.stem) for spec in SPECS]
+    sys.path[:0] = outs
     try:
         for spec in SPECS:
             package = f"warned_{spec.stem}"
-            assert cli.main(["generate", str(spec), "--out", str(root), "--package", package, "--no-cache"]) == 0
+            assert cli.main(["generate", str(spec), "--out", str(root / spec.stem), "--package", package, "--no-cache"]) == 0
             modules[spec.stem] = importlib.import_module(f"{package}.models")
         yield modules
     finally:
-        sys.path.remove(str(root))
+        for out in outs:
+            sys.path.remove(out)
 
 
 def _model(module: ModuleType) -> type[pydantic.BaseModel]:
-    models = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, pydantic.BaseModel) and v.__module__ == module.__name__]
+    # ``models`` names each model; its class lives in a module of its own under models/.
+    found = (getattr(module, name) for name in module.__all__)
+    models = [v for v in found if isinstance(v, type) and issubclass(v, pydantic.BaseModel)]
     assert len(models) == 1
     return models[0]
 
@@ -163,7 +169,7 @@ def test_valid_default_is_kept(tmp_path: Path) -> None:
     spec.write_text((CASES / "default_not_in_enum.yaml").read_text().replace("default: 6", "default: '6'"))
     assert cli.main(["generate", str(spec), "--out", str(tmp_path), "--package", "kept", "--no-cache"]) == 0
     # (a response field: its enum is read leniently, see the client's lenient responses)
-    line = re.search(r"^    months: (.*)$", (tmp_path / "kept" / "models.py").read_text(), re.M)
+    line = re.search(r"^    months: (.*)$", "".join(p.read_text() for p in sorted((tmp_path / "kept" / "models").glob("*.py"))), re.M)
     assert line is not None and 'Literal["6", "12"]' in line[1] and line[1].endswith(' = "6"'), line
 
 

@@ -29,6 +29,7 @@ printed as JSON), 1 the API answered with an error, 2 invalid input (nothing was
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import os
@@ -45,6 +46,7 @@ import httpx
 import pydantic
 
 from ._exceptions import APIConnectionError, APIError, APIStatusError
+from ._lazy_resource import lazy_resources
 from ._methods import METHODS
 from ._types import MethodInfo
 
@@ -175,14 +177,21 @@ def _find_info(resource: str, name: str) -> MethodInfo:
 
 
 def _resource_classes(client_class: Callable[..., Any]) -> dict[str, type]:
-    """The client's resource attributes and their classes, from its annotations."""
-    try:
-        hints = typing.get_type_hints(client_class)
-    except Exception:  # unresolvable annotations: fall back to a bound client
+    """The client's resource attributes and their classes (importing their modules)."""
+    if not isinstance(client_class, type):
         return {}
-    return {
-        name: tp for name, tp in hints.items() if isinstance(tp, type) and not name.startswith("_")
-    }
+    classes = {name: lazy.resolve() for name, lazy in lazy_resources(client_class).items()}
+    return {name: tp for name, tp in classes.items() if isinstance(tp, type)}
+
+
+def _type_checking_names() -> dict[str, Any]:
+    """What resource modules import for type checkers only: the TypedDicts of ``params`` (no
+    module imports them at run time, so that reaching a resource stays cheap)."""
+    try:
+        params = importlib.import_module(".params", __package__)
+    except ImportError:  # no request carries a model: the package has no params module
+        return {}
+    return dict(vars(params))
 
 
 def _resolve(client_class: Callable[..., Any], info: MethodInfo) -> _Method:
@@ -201,7 +210,7 @@ def _resolve(client_class: Callable[..., Any], info: MethodInfo) -> _Method:
         if p.kind is inspect.Parameter.KEYWORD_ONLY and name not in PASS_THROUGH
     }
     try:
-        hints: Mapping[str, Any] = typing.get_type_hints(function)
+        hints: Mapping[str, Any] = typing.get_type_hints(function, localns=_type_checking_names())
     except Exception:  # an annotation that does not resolve: values stay untyped (JSON or text)
         hints = {}
     return _Method(info, attribute, parameters, hints)

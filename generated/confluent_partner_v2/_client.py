@@ -8,17 +8,18 @@ Both are context managers; leaving the ``with`` block closes the connection pool
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import httpx
 
 from ._base_client import AsyncAPIClient, CredentialSources, SyncAPIClient, credentials_auth
+from ._lazy_resource import LazyResource
 from ._logs import setup_logging
 from ._types import OMIT, Omit, TimeoutTypes
 from ._version import __version__
-from .resources import (
-    AsyncSignupsResource,
-    SignupsResource,
-)
+
+if TYPE_CHECKING:
+    from .resources.signups import AsyncSignupsResource, SignupsResource
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncPartnerClient", "PartnerClient"]
 
@@ -46,7 +47,7 @@ class PartnerClient(SyncAPIClient):
     Resources: signups.
     """
 
-    signups: SignupsResource
+    signups: LazyResource[SignupsResource] = LazyResource(".resources.signups", "SignupsResource")
 
     def __init__(
         self,
@@ -82,10 +83,6 @@ class PartnerClient(SyncAPIClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        self._bind_resources()
-
-    def _bind_resources(self) -> None:
-        self.signups = SignupsResource(self)
 
 
 class AsyncPartnerClient(AsyncAPIClient):
@@ -96,7 +93,9 @@ class AsyncPartnerClient(AsyncAPIClient):
     Resources: signups.
     """
 
-    signups: AsyncSignupsResource
+    signups: LazyResource[AsyncSignupsResource] = LazyResource(
+        ".resources.signups", "AsyncSignupsResource"
+    )
 
     def __init__(
         self,
@@ -132,7 +131,3 @@ class AsyncPartnerClient(AsyncAPIClient):
             default_headers=default_headers,
             strict_response_validation=strict_response_validation,
         )
-        self._bind_resources()
-
-    def _bind_resources(self) -> None:
-        self.signups = AsyncSignupsResource(self)

@@ -17,17 +17,19 @@ tokens never appear in ``repr``, log records or exceptions.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
 from ._exceptions import AuthenticationError
 from ._logs import logger
+
+if TYPE_CHECKING:  # imported where an async client first needs a lock: blocking ones never do
+    import asyncio
 
 __all__ = ["ClientCredentialsAuth"]
 
@@ -171,6 +173,8 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def _loop_lock(self) -> asyncio.Lock:
         """One lock per event loop (an asyncio lock belongs to the loop that first waits on it)."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         lock = self._loop_locks.get(loop)
         if lock is None:

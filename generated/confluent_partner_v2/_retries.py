@@ -18,7 +18,6 @@ or ``X-RateLimit-Reset`` (seconds until the window resets), capped at 60 s.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import random
 import time
@@ -36,9 +35,18 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRAC
 NOT_PROCESSED = frozenset({429, 503})
 GATEWAY_ERRORS = frozenset({502, 504})
 
+
+async def _asyncio_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported when an async client first waits: a blocking client's
+    process never pays for importing asyncio."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 # Indirections so tests can run with a fake clock and no real waiting.
 sleep: Callable[[float], None] = time.sleep
-async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+async_sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep
 uniform: Callable[[], float] = random.random
 
 

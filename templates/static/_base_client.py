@@ -30,6 +30,7 @@ from ._exceptions import (
     APITimeoutError,
     status_error_class,
 )
+from ._lazy_resource import lazy_resources
 from ._lenient import LENIENT_CONTEXT, construct_lenient
 from ._logs import logger
 from ._models import REQUEST_CONTEXT, Model, redact_validation_error, request_json
@@ -471,8 +472,10 @@ class _BaseClient(Generic[_HttpT]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
-    def _bind_resources(self) -> None:
-        """Attach the resource objects; generated clients override this."""
+    def _forget_resources(self) -> None:
+        """Drop the resource objects made so far (a copy makes its own, bound to itself)."""
+        for name in lazy_resources(type(self)):
+            self.__dict__.pop(name, None)
 
     def with_options(
         self,
@@ -501,7 +504,7 @@ class _BaseClient(Generic[_HttpT]):
             if max_retries < 0:
                 raise ValueError("max_retries must be 0 or more")
             clone.max_retries = max_retries
-        clone._bind_resources()
+        clone._forget_resources()
         return clone
 
     def _build_request(

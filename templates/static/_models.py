@@ -54,6 +54,10 @@ class Model(BaseModel):
         # Field names never shadow BaseModel's attributes (the generator renames ``model_dump``
         # to ``model_dump_``), so the prefix warning would only flag those safe names.
         protected_namespaces=(),
+        # A model's validator and serializer are built when it is first used, not when its
+        # module runs: reaching a resource imports the models of all its methods, and a process
+        # that calls one of them builds only what that call needs.
+        defer_build=True,
     )
 
     _read_only: ClassVar[frozenset[str]] = frozenset()

@@ -11,27 +11,25 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import (
-    ActivatePartnerSignupRequest,
-    EntitlementInput,
-    Failure,
-    LinkOrganization,
-    PartnerLinkRequest,
-    PartnerSignupRequest,
-    PartnerSignupResponse,
-    SignupOrganization,
-    User,
-)
-from ..params import (
-    EntitlementInputParam,
-    LinkOrganizationParam,
-    SignupOrganizationParam,
-    UserParam,
-)
+from ..models._activate_partner_signup_request import ActivatePartnerSignupRequest
+from ..models._entitlement_input import EntitlementInput
+from ..models._failure import Failure
+from ..models._link_organization import LinkOrganization
+from ..models._partner_link_request import PartnerLinkRequest
+from ..models._partner_signup_request import PartnerSignupRequest
+from ..models._partner_signup_response import PartnerSignupResponse
+from ..models._signup_organization import SignupOrganization
+from ..models._user import User
 
 if TYPE_CHECKING:
     from .._client import AsyncPartnerClient as _AsyncClient
     from .._client import PartnerClient as _Client
+    from ..params import (
+        EntitlementInputParam,
+        LinkOrganizationParam,
+        SignupOrganizationParam,
+        UserParam,
+    )
 
 __all__ = [
     "AsyncSignupsResource",

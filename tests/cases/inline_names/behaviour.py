@@ -81,5 +81,8 @@ def check_names_do_not_depend_on_the_hash_seed(pkg: Any) -> None:
     )
     again = json.loads(result.stdout)
     root = Path(pkg.__file__).resolve().parent
-    for rel in ("models.py", "resources/default.py"):
+    written = [p.relative_to(root).as_posix() for p in sorted((root / "models").glob("*.py"))]
+    assert len(written) > 1, written  # models/__init__.py and a module per model
+    for rel in (*written, "resources/default.py"):
         assert again[f"{package}/{rel}"] == (root / rel).read_text(encoding="utf-8"), rel
+    assert sorted(k for k in again if k.startswith(f"{package}/models/")) == [f"{package}/{rel}" for rel in written]

@@ -36,9 +36,10 @@ def basic(key: str, secret: str) -> str:
 
 
 def resource_with(client: Any, method: str) -> str:
+    # Resources are made when first read (their attributes are class-level descriptors).
     found = [
-        name for name, value in vars(client).items()
-        if not name.startswith("_") and callable(getattr(value, method, None))
+        name for name in dir(client)
+        if not name.startswith("_") and callable(getattr(getattr(client, name), method, None))
     ]
     assert len(found) == 1, (method, found)
     return found[0]

@@ -11,12 +11,14 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Dog, Named, NewDog
-from ..params import NamedParam
+from ..models._dog import Dog
+from ..models._named import Named
+from ..models._new_dog import NewDog
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import NamedParam
 
 __all__ = [
     "AsyncDefaultResource",

@@ -12,12 +12,16 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import LoginRequest, Note, NoteMeta, UploadRequest, VendorJsonRequest
-from ..params import NoteMetaParam, NoteParam
+from ..models._login_request import LoginRequest
+from ..models._note import Note
+from ..models._note_meta import NoteMeta
+from ..models._upload_request import UploadRequest
+from ..models._vendor_json_request import VendorJsonRequest
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import NoteMetaParam, NoteParam
 
 __all__ = [
     "AsyncDefaultResource",

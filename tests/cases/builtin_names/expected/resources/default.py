@@ -11,12 +11,13 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import List, Values
-from ..params import ListParam
+from ..models._list import List
+from ..models._values import Values
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import ListParam
 
 __all__ = [
     "AsyncDefaultResource",

@@ -11,7 +11,9 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Order, Priority, Status
+from ..models._order import Order
+from ..models._priority import Priority
+from ..models._status import Status
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient

@@ -13,7 +13,10 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import NewPet, Owner, Pet, SchemasErrorYaml, Tag
+from ..models._new_pet import NewPet
+from ..models._pet import Owner, Pet
+from ..models._schemas_error_yaml import SchemasErrorYaml
+from ..models._tag import Tag
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient

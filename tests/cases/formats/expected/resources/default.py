@@ -15,7 +15,7 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Event
+from ..models._event import Event
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient

@@ -11,19 +11,17 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import (
-    CreateOrderError400Error,
-    CreateOrderRequest,
-    CreateOrderRequestCustomer,
-    CreateOrderRequestLinesItem,
-    CreateOrderResponse,
-    ListOrdersResponseItem,
-)
-from ..params import CreateOrderRequestCustomerParam, CreateOrderRequestLinesItemParam
+from ..models._create_order_error400_error import CreateOrderError400Error
+from ..models._create_order_request import CreateOrderRequest
+from ..models._create_order_request_customer import CreateOrderRequestCustomer
+from ..models._create_order_request_lines_item import CreateOrderRequestLinesItem
+from ..models._create_order_response import CreateOrderResponse
+from ..models._list_orders_response_item import ListOrdersResponseItem
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import CreateOrderRequestCustomerParam, CreateOrderRequestLinesItemParam
 
 __all__ = [
     "AsyncDefaultResource",

@@ -11,28 +11,26 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import (
-    CreateRecordResponse,
-    CreateRecordResponse2,
-    FooBar,
-    FooBar2,
-    FooBar3,
-    Literal2,
-    Model2,
-    Record,
-)
-from ..params import (
-    CreateRecordResponseParam,
-    FooBar2Param,
-    FooBar3Param,
-    FooBarParam,
-    Literal2Param,
-    Model2Param,
-)
+from ..models._create_record_response import CreateRecordResponse
+from ..models._create_record_response2 import CreateRecordResponse2
+from ..models._foo_bar import FooBar
+from ..models._foo_bar2 import FooBar2
+from ..models._foo_bar3 import FooBar3
+from ..models._literal2 import Literal2
+from ..models._model2 import Model2
+from ..models._record import Record
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import (
+        CreateRecordResponseParam,
+        FooBar2Param,
+        FooBar3Param,
+        FooBarParam,
+        Literal2Param,
+        Model2Param,
+    )
 
 __all__ = [
     "AsyncDefaultResource",

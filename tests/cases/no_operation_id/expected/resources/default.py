@@ -11,7 +11,8 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import PostThingsRequest, PostThingsResponse
+from ..models._post_things_request import PostThingsRequest
+from ..models._post_things_response import PostThingsResponse
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient

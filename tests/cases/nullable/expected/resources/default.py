@@ -11,12 +11,14 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Address, Profile, ProfileUpdate
-from ..params import AddressParam
+from ..models._address import Address
+from ..models._profile import Profile
+from ..models._profile_update import ProfileUpdate
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import AddressParam
 
 __all__ = [
     "AsyncDefaultResource",

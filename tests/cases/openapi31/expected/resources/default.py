@@ -11,12 +11,14 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Owner, Widget, WidgetParent
-from ..params import OwnerParam, WidgetParentParam
+from ..models._owner import Owner
+from ..models._widget import Widget
+from ..models._widget_parent import WidgetParent
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import OwnerParam, WidgetParentParam
 
 __all__ = [
     "AsyncDefaultResource",

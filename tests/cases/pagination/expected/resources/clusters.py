@@ -14,7 +14,8 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import CmkV2Cluster, CmkV2ClusterList
+from ..models._cmk_v2_cluster import CmkV2Cluster
+from ..models._cmk_v2_cluster_list import CmkV2ClusterList
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient

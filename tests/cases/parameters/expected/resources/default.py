@@ -13,12 +13,15 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import GetStyledPoint, SearchFilter, SearchPoint, SearchRange
-from ..params import GetStyledPointParam, SearchFilterParam, SearchPointParam, SearchRangeParam
+from ..models._get_styled_point import GetStyledPoint
+from ..models._search_filter import SearchFilter
+from ..models._search_point import SearchPoint
+from ..models._search_range import SearchRange
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import GetStyledPointParam, SearchFilterParam, SearchPointParam, SearchRangeParam
 
 __all__ = [
     "AsyncDefaultResource",

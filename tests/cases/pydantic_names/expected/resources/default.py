@@ -11,12 +11,13 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Schema, Thing
-from ..params import SchemaParam
+from ..models._schema import Schema
+from ..models._thing import Thing
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import SchemaParam
 
 __all__ = [
     "AsyncDefaultResource",

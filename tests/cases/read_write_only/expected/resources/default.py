@@ -11,12 +11,14 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import User, UserSettings, UserUpdate
-from ..params import UserSettingsParam
+from ..models._user import User
+from ..models._user_settings import UserSettings
+from ..models._user_update import UserUpdate
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import UserSettingsParam
 
 __all__ = [
     "AsyncDefaultResource",

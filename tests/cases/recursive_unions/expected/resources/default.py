@@ -14,12 +14,13 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Expr, Filter
-from ..params import ExprParam, FilterParam
+from ..models._all_of_filters import Filter
+from ..models._sum import Expr
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import ExprParam, FilterParam
 
 __all__ = [
     "AsyncDefaultResource",

@@ -12,7 +12,10 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Error, Item, ItemAlias, ItemInput
+from ..models._error import Error
+from ..models._item import Item
+from ..models._item_alias import ItemAlias
+from ..models._item_input import ItemInput
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient

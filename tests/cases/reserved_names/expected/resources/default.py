@@ -11,12 +11,16 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import Class, Groe, Schema, Schema2NdThing, Thing
-from ..params import ClassParam, GroeParam, Schema2NdThingParam, SchemaParam
+from ..models._class import Class
+from ..models._groe import Groe
+from ..models._schema import Schema
+from ..models._schema2_nd_thing import Schema2NdThing
+from ..models._thing import Thing
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import ClassParam, GroeParam, Schema2NdThingParam, SchemaParam
 
 __all__ = [
     "AsyncDefaultResource",

@@ -15,23 +15,21 @@ from .._response import APIResponse
 from .._response import async_to_raw_response as _async_to_raw_response
 from .._response import to_raw_response as _to_raw_response
 from .._types import OMIT, Omit, TimeoutTypes
-from ..models import (
-    Card,
-    Contact,
-    EmailContact,
-    Id,
-    Payment,
-    Pet,
-    PhoneContact,
-    Shape,
-    Transfer,
-    Vehicle,
-)
-from ..params import CardParam, EmailContactParam, PetParam, PhoneContactParam, TransferParam
+from ..models._card import Card
+from ..models._contact import Contact
+from ..models._email_contact import EmailContact
+from ..models._id import Id
+from ..models._payment import Payment
+from ..models._pet import Pet
+from ..models._phone_contact import PhoneContact
+from ..models._shape import Shape
+from ..models._transfer import Transfer
+from ..models._vehicle import Vehicle
 
 if TYPE_CHECKING:
     from .._client import AsyncClient as _AsyncClient
     from .._client import Client as _Client
+    from ..params import CardParam, EmailContactParam, PetParam, PhoneContactParam, TransferParam
 
 __all__ = [
     "AsyncDefaultResource",
