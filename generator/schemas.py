@@ -41,7 +41,9 @@ RESERVED_CLASS_NAMES = frozenset(
     # what params.py imports besides the models
     "TypedDict", "Required", "NotRequired",
     # the lenient response types (templates/static/_lenient.py)
-    "EXTENSIBLE", "UnknownVariant"}
+    "EXTENSIBLE", "UnknownVariant",
+    # the pattern check (templates/static/_patterns.py)
+    "Pattern"}
 )
 RESERVED_FIELD_NAMES = naming.PYDANTIC_RESERVED | {
     "self", "date", "datetime", "Any", "Literal", "Field", "Annotated", "ClassVar", "TypeAlias",

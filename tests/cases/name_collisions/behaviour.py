@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pydantic
+import pytest
 from cases.support import wire
 
 COMMON = {"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "strict_response_validation"}
@@ -77,3 +78,14 @@ def check_colliding_parameter_names(pkg: Any) -> None:
     assert cookie.startswith("recordId=")
     values = {path_value, query[0][1], header, cookie.removeprefix("recordId=")}
     assert values == {f"v-{n}" for n in params}
+
+
+def check_a_schema_named_like_the_pattern_check_keeps_both(pkg: Any) -> None:
+    """A schema called ``Pattern`` gets another class name (its module imports the pattern
+    check of that name for its own field), and the check still runs."""
+    assert "Pattern" not in pkg.models.__all__
+    model = pkg.models.Pattern2
+    assert model(code="abc").code == "abc"
+    with pytest.raises(pydantic.ValidationError) as info:
+        model(code="ABC")
+    assert info.value.errors()[0]["type"] == "string_pattern_mismatch"

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ._foo_bar3 import FooBar3
     from ._literal2 import Literal2
     from ._model2 import Model2
+    from ._pattern2 import Pattern2
     from ._record import Record
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "FooBar3",
     "Literal2",
     "Model2",
+    "Pattern2",
     "Record",
 ]
 
@@ -45,6 +47,7 @@ _MODULES: dict[str, str] = {
     "FooBar3": "._foo_bar3",
     "Literal2": "._literal2",
     "Model2": "._model2",
+    "Pattern2": "._pattern2",
     "Record": "._record",
 }
 
