@@ -18,6 +18,11 @@ from . import __version__
 from .errors import GenerationError, SpecError, SpecErrors
 from .options import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, DOC_STYLES, FORMATTERS
 
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "main",
+]
+
 if TYPE_CHECKING:
     from .diff import Report
     from .pipeline import Generation

@@ -15,6 +15,15 @@ from collections.abc import Iterable, Sequence
 from .format import LINE_LENGTH
 from .ir import FieldDef, Param, py_literal
 
+__all__ = [
+    "dict_argument",
+    "docstring_body",
+    "exploded_tuple",
+    "field_line",
+    "fit",
+    "import_statement",
+]
+
 
 def import_statement(module: str, names: Sequence[str], indent: int = 0) -> str:
     """``from module import a, b``, or one name per line in parentheses when that is too long.

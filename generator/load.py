@@ -20,6 +20,19 @@ import yaml
 
 from .errors import SpecError, SpecErrors, pointer
 
+__all__ = [
+    "EXTERNAL",
+    "MAX_DEPTH",
+    "MAX_VALUES",
+    "Document",
+    "RefCycleError",
+    "bundle_external_refs",
+    "check_refs",
+    "decode_ref_fragments",
+    "load",
+    "parse",
+]
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

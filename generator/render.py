@@ -26,6 +26,30 @@ from . import TEMPLATES, docs, layout, method_table, typeddicts
 from .ir import Api, Import, ModelDef, Operation, Resource, py_literal
 from .model_modules import ModelModule, ModelModules, model_modules
 
+__all__ = [
+    "CLI_STATIC_FILES",
+    "STATIC_FILES",
+    "TEMPLATE_CACHE_ENV",
+    "code_text",
+    "codelist",
+    "docstring",
+    "environment",
+    "fence",
+    "headers",
+    "html_code",
+    "import_lines",
+    "md_cell",
+    "md_code",
+    "md_inline",
+    "mdx_attr",
+    "mdx_text",
+    "method_docstring",
+    "render",
+    "template_cache_dir",
+    "toml_str",
+    "verbatim_paths",
+]
+
 STATIC_FILES = (
     "_base_client.py",
     "_exceptions.py",

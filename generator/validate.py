@@ -32,6 +32,11 @@ from .errors import SpecError, SpecErrors, escape_pointer_token, pointer
 from .load import Document
 from .openapi import HTTP_METHODS, path_items
 
+__all__ = [
+    "check",
+    "validate",
+]
+
 _MAX_MESSAGE = 240
 
 

@@ -20,6 +20,13 @@ from pathlib import Path
 
 from .errors import GenerationError
 
+__all__ = [
+    "MANIFEST",
+    "Difference",
+    "compare",
+    "write",
+]
+
 MANIFEST = ".partner-codegen-manifest"
 
 

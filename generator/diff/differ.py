@@ -11,6 +11,10 @@ from .report import Change, Direction, Kind
 from .types import Finding, annotations_of, compare_types, renamed_definitions
 from .usage import Locator, Usage, identifiers, usage
 
+__all__ = [
+    "Differ",
+]
+
 
 def _by_key(ops: Iterable[tuple[str, Operation]]) -> dict[tuple[str, str], Operation]:
     return {(attribute, op.method_name): op for attribute, op in ops}

@@ -6,6 +6,14 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+__all__ = [
+    "SEVERITY",
+    "Change",
+    "Direction",
+    "Kind",
+    "Report",
+]
+
 Kind = Literal["breaking", "risk", "compatible"]
 Direction = Literal["request", "response"]
 

@@ -15,6 +15,14 @@ from ..ir import AliasDef, Api, ModelDef
 from .report import Direction, Kind
 from .usage import identifiers
 
+__all__ = [
+    "Finding",
+    "annotations_of",
+    "compare_types",
+    "members",
+    "renamed_definitions",
+]
+
 _CHECKED_STR = frozenset({"EmailStr", "UriStr", "UuidStr", "HostnameStr", "IPv4Str", "IPv6Str"})
 _PRIMITIVE = frozenset({"str", "int", "float", "bool", "bytes", "datetime", "date"}) | _CHECKED_STR
 _GENERIC = frozenset({"list", "dict", "Sequence", "Mapping", "set", "frozenset", "tuple"})

@@ -11,6 +11,13 @@ from ..errors import escape_pointer_token
 from ..ir import AliasDef, Api, ModelDef, Operation, Param
 from ..load import Document
 
+__all__ = [
+    "Locator",
+    "Usage",
+    "identifiers",
+    "usage",
+]
+
 
 def _names_in(annotation: str | None, names: frozenset[str]) -> set[str]:
     if not annotation:
