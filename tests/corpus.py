@@ -374,7 +374,7 @@ def generate(spec: CorpusSpec, out_dir: Path) -> Outcome:
 
 
 _IMPORT_SCRIPT = r"""
-import compileall, importlib, json, pkgutil, sys, time, traceback
+import compileall, importlib, importlib.util, json, pkgutil, sys, time, traceback
 for line in sys.stdin:
     out_dir, package = json.loads(line)
     start = time.perf_counter()
@@ -388,6 +388,17 @@ for line in sys.stdin:
             if info.name.rsplit(".", 1)[-1] == "__main__":
                 continue  # runs the CLI; compiled above
             importlib.import_module(info.name)
+        # Models build their validators on first use (defer_build): build every one now, and
+        # every alias's, so that a schema pydantic refuses fails here as it would at import.
+        if importlib.util.find_spec(package + ".models") is not None:
+            import pydantic
+            models = importlib.import_module(package + ".models")
+            for name in getattr(models, "__all__", ()):
+                obj = getattr(models, name)
+                if isinstance(obj, type) and issubclass(obj, pydantic.BaseModel):
+                    obj.model_rebuild(force=True)
+                else:
+                    pydantic.TypeAdapter(obj)
         result["methods"] = [[m.http_method, m.path] for m in module.METHODS]
     except BaseException as exc:
         result["error"] = "".join(traceback.format_exception_only(type(exc), exc)).strip()
