@@ -10,7 +10,7 @@ resource pages and the API reference all render the same :class:`MethodEntry`.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
 from dataclasses import dataclass
 
 from .ir import Api, Operation, Resource
@@ -52,7 +52,7 @@ class DocParam:
     description: str
 
 
-def accessible_by(paths: Collection[str], path: str, http_method: str) -> str:
+def accessible_by(paths: tuple[str, ...], path: str, http_method: str) -> str:
     """The SQL verb for ``http_method`` on ``path``, given every path the API declares.
 
     GET reads (``select``), PUT/PATCH update, DELETE deletes; POST inserts only when it creates
@@ -65,12 +65,20 @@ def accessible_by(paths: Collection[str], path: str, http_method: str) -> str:
         return "update"
     if method == "delete":
         return "delete"
-    if method == "post":
-        prefix = path.rstrip("/") + "/{"
-        depth = path.rstrip("/").count("/") + 1
-        if any(p.startswith(prefix) and p.count("/") == depth for p in paths):
-            return "insert"
+    if method == "post" and path.rstrip("/") in _collections(paths):
+        return "insert"
     return "exec"
+
+
+@functools.lru_cache(maxsize=4)
+def _collections(paths: tuple[str, ...]) -> frozenset[str]:
+    """The paths that have an item path (``<path>/{id}``): one pass, not one per POST."""
+    found = set()
+    for p in paths:
+        parent, _, last = p.rpartition("/")
+        if last.startswith("{"):
+            found.add(parent)
+    return frozenset(found)
 
 
 def method_entry(api: Api, resource: Resource, op: Operation) -> MethodEntry:
